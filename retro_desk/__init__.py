@@ -1,0 +1,3 @@
+"""Retro Desk: run and record blame-aware incident retrospectives."""
+
+__version__ = "0.1.0"

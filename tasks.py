@@ -1,0 +1,66 @@
+"""Set up a virtual environment with everything Retro Desk needs, then open the app or run the tests.
+
+Usage:
+    python3 tasks.py app [retro-desk arguments...]
+    python3 tasks.py test [pytest arguments...]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".installed-from"
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / scripts / f"python{suffix}"
+
+
+def ensure_environment() -> Path:
+    """Create .venv and install the project with its test extras, unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit("Retro Desk needs Python 3.11 or newer.")
+    python = venv_python()
+    if not python.exists():
+        print("Creating a virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        print("Installing Retro Desk and its dependencies ...", flush=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True
+        )
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True
+        )
+        STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"app", "test"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        python = ensure_environment()
+    except (subprocess.CalledProcessError, OSError) as error:
+        print(f"tasks.py: setting up .venv failed: {error}", file=sys.stderr)
+        return 1
+    if argv[0] == "app":
+        command = [str(python), "-m", "retro_desk", *argv[1:]]
+    else:
+        command = [str(python), "-m", "pytest", *argv[1:]]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
