@@ -1,0 +1,217 @@
+"""The `retro-desk` command: open the window, or list, import and export retros."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+import uuid as uuid_module
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from retro_desk import __version__, session_file
+from retro_desk.files import write_atomic
+from retro_desk.model import Retro
+from retro_desk.paths import resolve_db_path
+from retro_desk.storage import NotFound, StorageError, Store
+
+PROG = "retro-desk"
+TEXT_FORMATS = ("md", "json", "html")
+FORMATS = (*TEXT_FORMATS, "pdf")
+
+
+class CommandError(Exception):
+    """A failure to report as one line and exit status 1."""
+
+
+class UsageError(CommandError):
+    """Wrong usage: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{PROG} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Run and record blame-aware incident retrospectives.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    db_help = "the database file (default: $RETRO_DESK_DB, else the user data folder)"
+    parser.add_argument("--db", metavar="PATH", help=db_help)
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="open the window with the most recent session and exit once it is painted",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", metavar="PATH", help=db_help, default=argparse.SUPPRESS)
+        return sub
+
+    listing = command("list", "one line per session: ID, date, kind, status, title")
+    listing.add_argument("--json", action="store_true", help="print a JSON array instead")
+
+    export = command("export", "export a session as Markdown, JSON, HTML or PDF")
+    export.add_argument("id", metavar="ID", help="the session's ID (or UUID)")
+    export.add_argument("--format", choices=FORMATS, default="md")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+
+    importing = command("import", "import a session file; prints the new session's ID")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument(
+        "--copy", action="store_true", help="import even if the session is already present"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except UsageError as error:
+        _fail(str(error))
+        return 2
+    except (CommandError, StorageError, session_file.SessionFileError) as error:
+        _fail(str(error))
+        return 1
+    except BrokenPipeError:
+        # A reader such as `head` went away; that is not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the contract is: never a traceback
+        _fail(f"unexpected problem ({type(error).__name__}: {error}); please report it")
+        if os.environ.get("RETRO_DESK_DEBUG"):
+            traceback.print_exc()
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    if args.command is None:
+        from retro_desk.ui.app import run_app
+
+        return run_app(db_path, exit_when_ready=args.exit_when_ready)
+    if args.command == "list":
+        return _list(db_path, args.json)
+    if args.command == "export":
+        return _export(db_path, args.id, args.format, args.output)
+    if args.command == "import":
+        return _import(db_path, Path(args.file), args.copy)
+    raise UsageError(f"unknown command {args.command!r}")
+
+
+def _open_for_reading(db_path: Path) -> Store | None:
+    if not db_path.exists():
+        return None
+    return Store.open(db_path, read_only=True)
+
+
+def _list(db_path: Path, as_json: bool) -> int:
+    store = _open_for_reading(db_path)
+    sessions = [] if store is None else store.list_sessions()
+    if as_json:
+        rows = [
+            {
+                "id": s.id,
+                "uuid": s.uuid,
+                "title": s.title,
+                "incident_date": s.incident_date,
+                "kind": s.kind,
+                "status": s.status,
+                "updated_at": s.updated_at,
+            }
+            for s in sessions
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for s in sessions:
+        title = " ".join(s.title.split())
+        print(f"{s.id:>4}  {s.incident_date or '----------'}  {s.kind:<8}  {s.status:<6}  {title}")
+    return 0
+
+
+def _find_session(store: Store | None, ident: str) -> int:
+    if store is not None:
+        if ident.isdigit():
+            try:
+                store.get_session(int(ident))
+                return int(ident)
+            except NotFound:
+                pass
+        found = store.find_by_uuid(ident)
+        if found is not None:
+            return found
+    raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
+
+
+def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
+    if fmt == "pdf" and output is None:
+        raise UsageError("a PDF needs a file: add -o FILE")
+    store = _open_for_reading(db_path)
+    session_id = _find_session(store, ident)
+    assert store is not None
+    retro = store.load_retro(session_id)
+    if fmt in ("html", "pdf"):
+        from retro_desk.ui.export_documents import export_document
+
+        target = Path(output) if output else None
+        text = export_document(retro, fmt, target)
+        if text is not None:
+            sys.stdout.write(text)
+        return 0
+    text = render(retro, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomic(Path(output), text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
+    return 0
+
+
+def render(retro: Retro, fmt: str) -> str:
+    if fmt == "json":
+        return session_file.dumps(retro)
+    from retro_desk.markdown_export import render_markdown
+
+    return render_markdown(retro)
+
+
+def _import(db_path: Path, file: Path, copy: bool) -> int:
+    retro = session_file.read_file(file)
+    store = Store.open(db_path)
+    existing = store.find_by_uuid(retro.session.uuid)
+    if existing is not None:
+        if not copy:
+            raise CommandError(
+                f"{file}: this session is already present as session {existing}; "
+                "add --copy to import a second copy"
+            )
+        retro.session.uuid = str(uuid_module.uuid4())
+    session_id = store.create_retro(retro)
+    print(f"Imported {retro.session.title!r} as session {session_id}")
+    return 0
+
+
+def _fail(message: str) -> None:
+    line = " ".join(message.split())
+    print(f"{PROG}: error: {line}", file=sys.stderr)
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")

@@ -1,0 +1,95 @@
+"""The database schema, built by migrations that are never edited once shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# Bumped by every migration; a file with a higher number comes from a newer Retro Desk.
+SCHEMA_VERSION = 1
+
+migrations = Migrations("retro_desk")
+
+_CHILD_TABLES = (
+    "participants",
+    "agenda_items",
+    "feelings",
+    "events",
+    "answers",
+    "learnings",
+    "actions",
+    "parking_lot",
+    "roti_votes",
+)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('own', 'external')),
+            incident_date TEXT,
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            facilitator TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'live', 'closed')),
+            source_links TEXT NOT NULL DEFAULT '[]',
+            language_reflection INTEGER NOT NULL DEFAULT 1,
+            closing_notes TEXT NOT NULL DEFAULT '',
+            private_notes TEXT NOT NULL DEFAULT '',
+            current_phase INTEGER NOT NULL DEFAULT 0,
+            timer_started_at REAL,
+            meeting_seconds INTEGER,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+    )
+    tables = {
+        "participants": "key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',"
+        " UNIQUE (session_id, key)",
+        "agenda_items": "phase TEXT NOT NULL, title TEXT NOT NULL,"
+        " planned_seconds INTEGER NOT NULL, spent_seconds INTEGER NOT NULL DEFAULT 0",
+        "feelings": "participant TEXT, words TEXT NOT NULL DEFAULT '[]',"
+        " note TEXT NOT NULL DEFAULT '', blame_feeling INTEGER NOT NULL DEFAULT 0",
+        "events": "key TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL DEFAULT '',"
+        " description TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',"
+        " decision_point INTEGER NOT NULL DEFAULT 0, learned_later INTEGER NOT NULL DEFAULT 0,"
+        " UNIQUE (session_id, key)",
+        "answers": "event TEXT NOT NULL, category TEXT NOT NULL, answer TEXT NOT NULL,"
+        " UNIQUE (session_id, event, category)",
+        "learnings": "text TEXT NOT NULL",
+        "actions": "description TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '', due TEXT,"
+        " done INTEGER NOT NULL DEFAULT 0",
+        "parking_lot": "text TEXT NOT NULL",
+        "roti_votes": "value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5)",
+    }
+    for table, columns in tables.items():
+        db.execute(
+            f"""
+            CREATE TABLE {table} (
+                id INTEGER PRIMARY KEY,
+                session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                position REAL NOT NULL DEFAULT 0,
+                {columns}
+            )
+            """
+        )
+        db.execute(f"CREATE INDEX {table}_by_session ON {table}(session_id, position)")
+    for table in _CHILD_TABLES:
+        # Any edit to a retro's contents marks the retro as recently worked on.
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_touch_{event.lower()} AFTER {event} ON {table}
+                BEGIN
+                    UPDATE sessions SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    WHERE id = {row}.session_id;
+                END
+                """
+            )
+    db.execute("PRAGMA user_version = 1")

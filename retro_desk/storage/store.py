@@ -1,0 +1,516 @@
+"""Open a retro database and read and write retros, one committed transaction per edit."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from retro_desk.model import (
+    Action,
+    AgendaItem,
+    Answer,
+    Closing,
+    Event,
+    Feeling,
+    Learning,
+    ParkingItem,
+    Participant,
+    Retro,
+    Session,
+)
+from retro_desk.storage.errors import (
+    NewerDatabase,
+    NotARetroDatabase,
+    NotFound,
+    ReadOnlyDatabase,
+    StorageError,
+    translate,
+)
+from retro_desk.storage.schema import SCHEMA_VERSION, migrations
+from retro_desk.timer import TimerState
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = {"sessions", "participants", "agenda_items", "events", "_sqlite_migrations"}
+
+Item = Participant | AgendaItem | Feeling | Event | Answer | Learning | Action | ParkingItem
+ItemT = TypeVar("ItemT", Participant, AgendaItem, Feeling, Event, Answer, Learning, Action,
+                ParkingItem)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_TABLES: dict[type[Any], str] = {
+    Participant: "participants",
+    AgendaItem: "agenda_items",
+    Feeling: "feelings",
+    Event: "events",
+    Answer: "answers",
+    Learning: "learnings",
+    Action: "actions",
+    ParkingItem: "parking_lot",
+}
+_KEY_PREFIX: dict[type[Any], str] = {Participant: "p", Event: "e"}
+_JSON_COLUMNS = {"words", "source_links"}
+_BOOL_COLUMNS = {"blame_feeling", "decision_point", "learned_later", "done", "language_reflection"}
+_SESSION_FIELDS = {f.name for f in dataclasses.fields(Session)} - {"id", "created_at", "updated_at"}
+_SESSION_EXTRA = {"closing_notes", "private_notes"}
+
+
+def _known_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """SQLite's exceptions become StorageErrors that name the file and say what happened."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as error:
+            store = args[0]
+            assert isinstance(store, Store)
+            raise translate(error, store.label) from error
+
+    return wrapper
+
+
+def _columns(item: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for f in dataclasses.fields(item):
+        if f.name == "id":
+            continue
+        value = getattr(item, f.name)
+        if f.name in _JSON_COLUMNS:
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            value = int(value)
+        row[f.name] = value
+    return row
+
+
+def _from_row(cls: type[ItemT], row: dict[str, Any]) -> ItemT:
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        value = row[f.name]
+        if f.name in _JSON_COLUMNS:
+            value = json.loads(value)
+        elif f.name in _BOOL_COLUMNS:
+            value = bool(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+class Store:
+    """A retro database. Every public write commits before it returns."""
+
+    def __init__(self, db: Database, label: str = ":memory:", read_only: bool = False) -> None:
+        self.db = db
+        self.label = label
+        self.read_only = read_only
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        store = cls(Database(memory=True))
+        store._prepare(writable=True)
+        return store
+
+    @classmethod
+    def open(cls, path: Path, read_only: bool = False) -> Store:
+        """Open (or, for a new path, create) a database; refuse anything that is not ours."""
+        label = str(path)
+        if not path.exists():
+            if read_only:
+                raise StorageError(f"{label}: no Retro Desk database there")
+            _create(path)
+        _check_file(path)
+        if not read_only and not _writable(path):
+            raise ReadOnlyDatabase(
+                f"{label}: the file or its folder is read-only; it was opened for reading only"
+            )
+        try:
+            connection = _connect(path, read_only)
+            store = cls(Database(connection), label, read_only)
+            store._prepare(writable=not read_only)
+        except sqlite3.Error as error:
+            raise translate(error, label) from error
+        return store
+
+    def _prepare(self, writable: bool) -> None:
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 3000")
+        problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            raise NotARetroDatabase(f"{self.label}: the file is damaged ({problem}); left untouched")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise NewerDatabase(
+                f"{self.label}: written by a newer Retro Desk (schema {version}, this one reads up"
+                f" to {SCHEMA_VERSION}); update Retro Desk to open it"
+            )
+        tables = set(self.db.table_names())
+        if version == 0 and tables:
+            raise NotARetroDatabase(
+                f"{self.label}: an SQLite database of another program, not Retro Desk's;"
+                " left untouched"
+            )
+        if version > 0 and not OUR_TABLES <= tables:
+            raise NotARetroDatabase(f"{self.label}: tables are missing; left untouched")
+        if writable:
+            if self.label != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+                # FULL: an edit reported as saved survives a power cut, not just a crash.
+                conn.execute("PRAGMA synchronous = FULL")
+            migrations.apply(self.db)
+        elif version < SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.label}: made by an older Retro Desk; open it for editing once to update it"
+            )
+        conn.execute("PRAGMA foreign_keys = ON")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        if self.read_only:
+            raise ReadOnlyDatabase(f"{self.label}: opened for reading only; the edit was not saved")
+        with self.db.atomic() as db:
+            yield db
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @_known_errors
+    def list_sessions(self) -> list[Session]:
+        rows = self.db.query(
+            "SELECT * FROM sessions ORDER BY updated_at DESC, id DESC"
+        )
+        return [_session(row) for row in rows]
+
+    @_known_errors
+    def get_session(self, session_id: int) -> Session:
+        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
+        if not rows:
+            raise NotFound(f"no session with id {session_id}")
+        return _session(rows[0])
+
+    @_known_errors
+    def find_by_uuid(self, uuid: str) -> int | None:
+        row = self.db.execute("SELECT id FROM sessions WHERE uuid = ?", [uuid]).fetchone()
+        return None if row is None else int(row[0])
+
+    @_known_errors
+    def create_retro(self, retro: Retro) -> int:
+        """Store a whole retro in one transaction: all of it, or (on any failure) none of it."""
+        with self._write() as db:
+            row = _columns(retro.session)
+            for key in ("created_at", "updated_at"):
+                if not row[key]:
+                    del row[key]
+            row["closing_notes"] = retro.closing.notes
+            row["private_notes"] = retro.private_notes
+            session_id = int(db["sessions"].insert(row).last_pk)
+            for cls_items in (retro.participants, retro.agenda, retro.feelings, retro.timeline,
+                              retro.rationality, retro.learnings, retro.actions,
+                              retro.parking_lot):
+                rows = []
+                for position, item in enumerate(cls_items):
+                    values = _columns(item)
+                    values.update(session_id=session_id, position=float(position))
+                    rows.append(values)
+                if cls_items:
+                    db[_TABLES[type(cls_items[0])]].insert_all(rows)
+            db["roti_votes"].insert_all(
+                {"session_id": session_id, "position": float(i), "value": v}
+                for i, v in enumerate(retro.closing.roti)
+            )
+        retro.session.id = session_id
+        return session_id
+
+    @_known_errors
+    def load_retro(self, session_id: int) -> Retro:
+        session = self.get_session(session_id)
+        extra = self.db.execute(
+            "SELECT closing_notes, private_notes FROM sessions WHERE id = ?", [session_id]
+        ).fetchone()
+        votes = [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT value FROM roti_votes WHERE session_id = ? ORDER BY position, id",
+                [session_id],
+            )
+        ]
+        return Retro(
+            session=session,
+            participants=self.items(session_id, Participant),
+            agenda=self.items(session_id, AgendaItem),
+            feelings=self.items(session_id, Feeling),
+            timeline=self.items(session_id, Event),
+            rationality=self.items(session_id, Answer),
+            learnings=self.items(session_id, Learning),
+            actions=self.items(session_id, Action),
+            parking_lot=self.items(session_id, ParkingItem),
+            closing=Closing(roti=votes, notes=extra[0]),
+            private_notes=extra[1],
+        )
+
+    @_known_errors
+    def update_session(self, session_id: int, **changes: Any) -> None:
+        """Change session fields (and `closing_notes`, `private_notes`) in one transaction."""
+        unknown = set(changes) - _SESSION_FIELDS - _SESSION_EXTRA
+        if unknown:
+            raise ValueError(f"not session fields: {sorted(unknown)}")
+        row = _columns_subset(changes)
+        row["updated_at"] = _now_sql(self.db)
+        with self._write() as db:
+            db["sessions"].update(session_id, row)
+
+    @_known_errors
+    def delete_session(self, session_id: int) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+
+    @_known_errors
+    def session_text(self, session_id: int, column: str) -> str:
+        if column not in _SESSION_EXTRA:
+            raise ValueError(column)
+        row = self.db.execute(
+            f"SELECT {column} FROM sessions WHERE id = ?", [session_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no session with id {session_id}")
+        return str(row[0])
+
+    # -- items -----------------------------------------------------------------------------
+
+    @_known_errors
+    def items(self, session_id: int, cls: type[ItemT]) -> list[ItemT]:
+        rows = self.db.query(
+            f"SELECT * FROM {_TABLES[cls]} WHERE session_id = ? ORDER BY position, id",
+            [session_id],
+        )
+        return [_from_row(cls, row) for row in rows]
+
+    @_known_errors
+    def add_item(self, session_id: int, item: ItemT, position: float | None = None) -> ItemT:
+        """Append an item (or put it back at `position`, with its old id, for undo)."""
+        table = _TABLES[type(item)]
+        with self._write() as db:
+            prefix = _KEY_PREFIX.get(type(item))
+            if prefix and not getattr(item, "key"):
+                item = dataclasses.replace(item, key=_next_key(db, table, session_id, prefix))
+            if position is None:
+                position = float(
+                    db.execute(
+                        f"SELECT coalesce(max(position), -1) + 1 FROM {table} WHERE session_id = ?",
+                        [session_id],
+                    ).fetchone()[0]
+                )
+            row = _columns(item)
+            row.update(session_id=session_id, position=position)
+            if item.id is not None:
+                row["id"] = item.id
+            row_id = int(db[table].insert(row).last_pk)
+        return dataclasses.replace(item, id=row_id)
+
+    @_known_errors
+    def update_item(self, item: Item) -> None:
+        if item.id is None:
+            raise ValueError("item has no id; add it first")
+        with self._write() as db:
+            db[_TABLES[type(item)]].update(item.id, _columns(item))
+
+    @_known_errors
+    def delete_item(self, item: Item) -> float:
+        """Delete an item; returns its position so that undo can put it back where it was."""
+        table = _TABLES[type(item)]
+        with self._write() as db:
+            row = db.execute(f"SELECT position FROM {table} WHERE id = ?", [item.id]).fetchone()
+            if row is None:
+                raise NotFound(f"no {table} row with id {item.id}")
+            db.execute(f"DELETE FROM {table} WHERE id = ?", [item.id])
+        return float(row[0])
+
+    @_known_errors
+    def move_item(self, item: Item, position: float) -> None:
+        with self._write() as db:
+            db.execute(
+                f"UPDATE {_TABLES[type(item)]} SET position = ? WHERE id = ?", [position, item.id]
+            )
+
+    @_known_errors
+    def set_answer(self, session_id: int, event: str, category: str, text: str) -> str:
+        """Set (or, with empty text, clear) one answer; returns the text it had before."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT answer FROM answers WHERE session_id = ? AND event = ? AND category = ?",
+                [session_id, event, category],
+            ).fetchone()
+            before = "" if row is None else str(row[0])
+            if not text:
+                db.execute(
+                    "DELETE FROM answers WHERE session_id = ? AND event = ? AND category = ?",
+                    [session_id, event, category],
+                )
+            elif row is None:
+                position = db.execute(
+                    "SELECT coalesce(max(position), -1) + 1 FROM answers WHERE session_id = ?",
+                    [session_id],
+                ).fetchone()[0]
+                db["answers"].insert(
+                    {"session_id": session_id, "position": position, "event": event,
+                     "category": category, "answer": text}
+                )
+            else:
+                db.execute(
+                    "UPDATE answers SET answer = ? WHERE session_id = ? AND event = ?"
+                    " AND category = ?",
+                    [text, session_id, event, category],
+                )
+        return before
+
+    @_known_errors
+    def set_roti(self, session_id: int, votes: list[int]) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM roti_votes WHERE session_id = ?", [session_id])
+            db["roti_votes"].insert_all(
+                {"session_id": session_id, "position": float(i), "value": v}
+                for i, v in enumerate(votes)
+            )
+
+    # -- timer -----------------------------------------------------------------------------
+
+    @_known_errors
+    def timer_state(self, session_id: int) -> TimerState:
+        row = self.db.execute(
+            "SELECT current_phase, timer_started_at, meeting_seconds FROM sessions WHERE id = ?",
+            [session_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no session with id {session_id}")
+        return TimerState(int(row[0]), row[1], row[2])
+
+    @_known_errors
+    def save_timer(
+        self, session_id: int, state: TimerState, agenda: list[AgendaItem]
+    ) -> None:
+        """The timer and the agenda's planned and spent times, together, so they never disagree."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET current_phase = ?, timer_started_at = ?, meeting_seconds = ?"
+                " WHERE id = ?",
+                [state.current_phase, state.started_at, state.meeting_seconds, session_id],
+            )
+            for item in agenda:
+                db.execute(
+                    "UPDATE agenda_items SET planned_seconds = ?, spent_seconds = ?"
+                    " WHERE id = ?",
+                    [item.planned_seconds, item.spent_seconds, item.id],
+                )
+
+
+def _session(row: dict[str, Any]) -> Session:
+    return _from_row(Session, row)
+
+
+def _columns_subset(changes: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key in _JSON_COLUMNS:
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            value = int(value)
+        row[key] = value
+    return row
+
+
+def _now_sql(db: Database) -> str:
+    return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0])
+
+
+def _next_key(db: Database, table: str, session_id: int, prefix: str) -> str:
+    highest = 0
+    for (key,) in db.execute(f"SELECT key FROM {table} WHERE session_id = ?", [session_id]):
+        digits = key[len(prefix):] if key.startswith(prefix) else ""
+        if digits.isdigit():
+            highest = max(highest, int(digits))
+    return f"{prefix}{highest + 1}"
+
+
+def _check_file(path: Path) -> None:
+    label = str(path)
+    if path.is_dir():
+        raise NotARetroDatabase(f"{label}: is a folder, not a database file")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(f"{label}: cannot read the file ({error.strerror})") from error
+    if not header:
+        raise NotARetroDatabase(
+            f"{label}: the file is empty, not a Retro Desk database; left untouched"
+        )
+    if header != SQLITE_HEADER:
+        raise NotARetroDatabase(
+            f"{label}: not a Retro Desk database (not an SQLite file); left untouched"
+        )
+
+
+def _writable(path: Path) -> bool:
+    # WAL needs to create its side files beside the database, so the folder counts too.
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(str(path), timeout=3.0)
+    uri = path.resolve().as_uri() + "?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=3.0)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL database in a read-only folder cannot make its shared-memory file.
+        connection.close()
+        connection = sqlite3.connect(path.resolve().as_uri() + "?immutable=1", uri=True)
+    return connection
+
+
+def _create(path: Path) -> None:
+    """Build a new database beside `path`, owner-only, then link it into place: never a half file."""
+    label = str(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp_name = tempfile.mkstemp(prefix=".retro-desk-new-", dir=path.parent)
+    except OSError as error:
+        raise ReadOnlyDatabase(
+            f"{label}: cannot create the database there ({error.strerror})"
+        ) from error
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        os.chmod(temp, 0o600)
+        temp.unlink()
+        connection = sqlite3.connect(str(temp))
+        try:
+            db = Database(connection)
+            db.execute("PRAGMA journal_mode = WAL")
+            migrations.apply(db)
+        finally:
+            connection.close()
+        os.chmod(temp, 0o600)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(f"{label}: cannot create the database ({error})") from error
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            leftover.unlink(missing_ok=True)

@@ -1,0 +1,135 @@
+"""Reading and writing incident times in a session's time zone."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class TimeInputError(ValueError):
+    """A time a person typed or a file holds that cannot be read."""
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise TimeInputError(f"unknown time zone {name!r}") from error
+
+
+def is_valid_zone(name: str) -> bool:
+    try:
+        zone(name)
+    except TimeInputError:
+        return False
+    return True
+
+
+def parse_instant(text: str, tz_name: str) -> datetime:
+    """An ISO 8601 date-time; one without an offset is read in `tz_name`."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except (ValueError, TypeError) as error:
+        raise TimeInputError(f"not an ISO 8601 date-time: {text!r}") from error
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(tz_name))
+    return value
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, TypeError) as error:
+        raise TimeInputError(f"not a date (YYYY-MM-DD): {text!r}") from error
+
+
+def normalise_instant(text: str, tz_name: str) -> str:
+    """The stored form: ISO 8601 with an explicit offset, the offset the session's zone has then."""
+    value = parse_instant(text, tz_name)
+    return to_iso(value)
+
+
+def to_iso(value: datetime) -> str:
+    timespec = "seconds" if value.microsecond == 0 else "microseconds"
+    return value.isoformat(timespec=timespec)
+
+
+def sort_key(at: str) -> float:
+    """Events sort by the instant they happened, whatever offset they were written with."""
+    try:
+        value = datetime.fromisoformat(at)
+    except ValueError:
+        return float("inf")
+    return value.timestamp()
+
+
+def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
+    """`2026-11-20 14:32:00 +01:00` in the session's zone, for tables and exports."""
+    value = parse_instant(at, tz_name).astimezone(zone(tz_name))
+    offset = value.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    stamp = value.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    return f"{stamp} {offset}".strip()
+
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_RELATIVE = re.compile(r"^\+\s*(\d+)\s*([smh]?)$")
+
+
+def parse_quick_time(
+    text: str, tz_name: str, incident_date: str | None, previous: str | None
+) -> str:
+    """What a facilitator types in the quick-add line: `14:32`, `14:32:10`, `+5m`, or full ISO.
+
+    A clock time lands on the day of the previous event, or the incident date; `+5m` counts
+    from the previous event.
+    """
+    raw = text.strip()
+    tz = zone(tz_name)
+    relative = _RELATIVE.match(raw)
+    if relative:
+        if previous is None:
+            raise TimeInputError("'+…' needs an earlier event to count from")
+        amount = int(relative.group(1))
+        unit = relative.group(2) or "m"
+        delta = {"s": timedelta(seconds=amount), "m": timedelta(minutes=amount),
+                 "h": timedelta(hours=amount)}[unit]
+        return to_iso((parse_instant(previous, tz_name) + delta).astimezone(tz))
+    clock = _CLOCK.match(raw)
+    if clock:
+        hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise TimeInputError(f"not a time of day: {raw!r}")
+        if previous is not None:
+            day = parse_instant(previous, tz_name).astimezone(tz).date()
+        elif incident_date:
+            day = parse_date(incident_date)
+        else:
+            raise TimeInputError("a time of day needs the incident date or an earlier event")
+        local = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+        return to_iso(local)
+    return normalise_instant(raw, tz_name)
+
+
+def format_duration(seconds: float) -> str:
+    """`07:42`, or `+01:23` for overtime; hours appear only when needed."""
+    # A countdown shows 00:01 until the last second has gone; overtime counts whole seconds.
+    sign = "+" if seconds < 0 else ""
+    total = math.ceil(seconds) if seconds >= 0 else math.floor(-seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_minutes(seconds: int) -> str:
+    """`10 min`, `1 min 30 s`, for plan-versus-spent tables."""
+    minutes, secs = divmod(int(seconds), 60)
+    if secs == 0:
+        return f"{minutes} min"
+    if minutes == 0:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s"
