@@ -62,11 +62,15 @@ def rebalance(
     for i in future:
         share = (planned[i] - floors[i]) / flexible if flexible else 0.0
         planned[i] = floors[i] + _round_to(spare * share, 10)
-    # Rounding may leave a few seconds over or under; the last phase absorbs them.
-    last = future[-1]
-    drift = used + sum(planned[i] for i in future) - meeting_seconds
+    # Rounding may leave a few seconds over or under; the latest phases absorb them.
     if budget >= sum(floors.values()):
-        planned[last] = max(floors[last], int(planned[last] - drift))
+        drift = round(used + sum(planned[i] for i in future) - meeting_seconds)
+        for i in reversed(future):
+            take = drift if drift < 0 else min(drift, planned[i] - floors[i])
+            planned[i] -= take
+            drift -= take
+            if drift == 0:
+                break
     return planned
 
 

@@ -182,7 +182,7 @@ def from_document(document: Any) -> Retro:
         if (answer.event, answer.category) in seen:
             raise SessionFileError(path, f"a second answer for {answer.event} / {answer.category}")
         seen.add((answer.event, answer.category))
-    closing_obj = _object(root.get("closing") or {}, "$.closing")
+    closing_obj = _optional(root, "closing", "$", dict, {})
     return Retro(
         session=session,
         participants=participants,
@@ -239,9 +239,10 @@ def _agenda_item(obj: dict[str, Any], path: str) -> AgendaItem:
     for key, value in (("planned_seconds", planned), ("spent_seconds", spent)):
         if value < 0:
             raise SessionFileError(f"{path}.{key}", "must not be negative")
+    title = _optional(obj, "title", path, str, None)
     return AgendaItem(
         phase=phase,
-        title=_text(obj, "title", path) or PHASE_TITLES[phase],
+        title=PHASE_TITLES[phase] if title is None else title,
         planned_seconds=planned,
         spent_seconds=spent,
     )
@@ -341,7 +342,9 @@ def _required(obj: dict[str, Any], key: str, path: str, expected: type[T]) -> T:
     return result
 
 
-def _optional(obj: dict[str, Any], key: str, path: str, expected: type[T], default: T) -> T:
+def _optional(
+    obj: dict[str, Any], key: str, path: str, expected: type[T], default: T | None
+) -> T:
     if obj.get(key) is None:
         return default
     result: T = _check_type(obj[key], expected, f"{path}.{key}")

@@ -137,8 +137,13 @@ class Store:
             )
         try:
             connection = _connect(path, read_only)
-            store = cls(Database(connection), label, read_only)
-            store._prepare(writable=not read_only)
+            try:
+                store = cls(Database(connection), label, read_only)
+                store._prepare(writable=not read_only)
+            except BaseException:
+                # A refused file must not keep side files (-wal, -shm) open beside it.
+                connection.close()
+                raise
         except sqlite3.Error as error:
             raise translate(error, label) from error
         return store
@@ -436,12 +441,13 @@ def _now_sql(db: Database) -> str:
 
 
 def _next_key(db: Database, table: str, session_id: int, prefix: str) -> str:
-    highest = 0
-    for (key,) in db.execute(f"SELECT key FROM {table} WHERE session_id = ?", [session_id]):
-        digits = key[len(prefix):] if key.startswith(prefix) else ""
-        if digits.isdigit():
-            highest = max(highest, int(digits))
-    return f"{prefix}{highest + 1}"
+    """`e31` after `e30`; keys of other shapes (from imported files) are passed over."""
+    row = db.execute(
+        f"SELECT max(CAST(substr(key, ?) AS INTEGER)) FROM {table}"
+        " WHERE session_id = ? AND key GLOB ? AND substr(key, ?) NOT GLOB '*[^0-9]*'",
+        [len(prefix) + 1, session_id, f"{prefix}[0-9]*", len(prefix) + 1],
+    ).fetchone()
+    return f"{prefix}{(row[0] or 0) + 1}"
 
 
 def _check_file(path: Path) -> None:
