@@ -1,0 +1,1 @@
+"""Everything Qt: windows, pages, models and widgets over the pure-Python core."""

@@ -1,0 +1,71 @@
+"""Every menu command and its shortcut, declared in one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QKeySequence
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A command: `slot` names the MainWindow method it calls; `keys` its shortcuts."""
+
+    name: str
+    menu: str
+    text: str
+    slot: str
+    keys: tuple[Key | str, ...] = ()
+    needs_session: bool = True
+    checkable: bool = False
+
+
+MENUS = ("&File", "&Edit", "&Session", "&View", "&Help")
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_retro", "&File", "&New retro…", "new_retro", (Key.New,), False),
+    ActionSpec("import_file", "&File", "&Import session file…", "import_file", ("Ctrl+I",), False),
+    ActionSpec("export_markdown", "&File", "&Export Markdown…", "export_markdown", ("Ctrl+E",)),
+    ActionSpec("export_json", "&File", "Export &JSON…", "export_json", ("Ctrl+Shift+E",)),
+    ActionSpec("close_retro", "&File", "Mark retro &closed", "mark_closed", ()),
+    ActionSpec("delete_retro", "&File", "&Delete retro…", "delete_retro", ()),
+    ActionSpec("quit", "&File", "&Quit", "close", (Key.Quit, "Ctrl+Q"), False),
+    ActionSpec("undo", "&Edit", "&Undo", "undo", (Key.Undo,)),
+    ActionSpec("redo", "&Edit", "&Redo", "redo", (Key.Redo, "Ctrl+Y")),
+    ActionSpec("find", "&Edit", "&Find retro", "focus_filter", (Key.Find,), False),
+    ActionSpec("focus_entry", "&Edit", "Go to &entry line", "focus_entry", ("Ctrl+L",)),
+    ActionSpec("timer_toggle", "&Session", "&Start or pause timer", "toggle_timer", ("F5",)),
+    ActionSpec("timer_add", "&Session", "&Add one minute", "add_minute", ("F6",)),
+    ActionSpec("timer_reset", "&Session", "&Reset phase timer", "reset_timer", ("Ctrl+Shift+R",)),
+    ActionSpec(
+        "rebalance", "&Session", "Re&balance remaining phases", "rebalance", ("Ctrl+Shift+B",)
+    ),
+    ActionSpec("previous_phase", "&Session", "&Previous phase", "previous_phase", ("Ctrl+PgUp",)),
+    ActionSpec("next_phase", "&Session", "&Next phase", "next_phase", ("Ctrl+PgDown",)),
+    ActionSpec("audience", "&View", "&Audience window", "toggle_audience", ("F9",), False, True),
+    ActionSpec("zoom_in", "&View", "Zoom &in", "zoom_in", (Key.ZoomIn, "Ctrl+="), False),
+    ActionSpec("zoom_out", "&View", "Zoom &out", "zoom_out", (Key.ZoomOut,), False),
+    ActionSpec("zoom_reset", "&View", "&Reset zoom", "zoom_reset", ("Ctrl+0",), False),
+    ActionSpec(
+        "full_screen", "&View", "&Full screen", "toggle_full_screen",
+        (Key.FullScreen, "F11"), False, True,
+    ),
+    ActionSpec("theme", "&View", "Cycle &theme", "cycle_theme", ("Ctrl+Shift+T",), False),
+    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", "show_shortcuts", (Key.HelpContents,
+                                                                            "F1"), False),
+)
+
+PHASE_SHORTCUT_PREFIX = "Ctrl+"  # Ctrl+1 … Ctrl+9 jump to that phase of the agenda.
+
+
+def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
+    """The shortcuts of an action, without duplicates (a standard key may equal a literal one)."""
+    sequences: list[QKeySequence] = []
+    for key in spec.keys:
+        found = QKeySequence.keyBindings(key) if isinstance(key, Key) else [QKeySequence(key)]
+        for sequence in found:
+            if not sequence.isEmpty() and sequence not in sequences:
+                sequences.append(sequence)
+    return sequences

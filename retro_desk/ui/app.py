@@ -1,0 +1,93 @@
+"""Start the window: open the database (or explain why not), one editing window per file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from retro_desk import __version__
+from retro_desk.storage import ReadOnlyDatabase, StorageError, Store
+from retro_desk.storage.lock import InstanceLock
+from retro_desk.ui.main_window import MainWindow
+from retro_desk.ui.theme import apply_theme
+
+
+class _FirstPaint(QObject):
+    """Quits the application once the window has really been painted."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self.app = app
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            # Let this paint finish before leaving the event loop.
+            QTimer.singleShot(0, lambda: self.app.exit(0))
+        return False
+
+
+def open_store(db_path: Path, lock: InstanceLock) -> tuple[Store, str | None]:
+    """The store to use and, when it had to be opened read-only, why."""
+    try:
+        locked = lock.acquire()
+    except OSError as error:
+        store = Store.open(db_path, read_only=True)
+        return store, f"{db_path.parent} cannot be written ({error.strerror}); read-only."
+    if not locked:
+        store = Store.open(db_path, read_only=True)
+        return store, (
+            f"{db_path} is already open in another Retro Desk window. This window is read-only,"
+            " so nothing can be lost; close the other window to edit here."
+        )
+    try:
+        return Store.open(db_path), None
+    except ReadOnlyDatabase as error:
+        return Store.open(db_path, read_only=True), f"{error}."
+
+
+def run_app(db_path: Path, exit_when_ready: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Retro Desk")
+    app.setOrganizationName("retro-desk")
+    app.setApplicationVersion(__version__)
+    settings = QSettings()
+    apply_theme(app, str(settings.value("theme", "system")))
+    lock = InstanceLock(db_path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        store, warning = open_store(db_path, lock)
+    except (StorageError, OSError) as error:
+        lock.release()
+        message = str(error)
+        print(f"retro-desk: error: {' '.join(message.split())}", file=sys.stderr)
+        if not exit_when_ready:
+            QMessageBox.critical(None, "Retro Desk cannot open its database", message)
+        return 1
+    window = MainWindow(store, settings=settings)
+    if exit_when_ready:
+        window.open_most_recent()
+    else:
+        last = settings.value("last_session")
+        ids = {s.id for s in window.sessions.model.sessions()}
+        if last is not None and int(str(last)) in ids:
+            window.open_session(int(str(last)))
+        else:
+            window.open_most_recent()
+    watcher = _FirstPaint(app)
+    if exit_when_ready:
+        window.installEventFilter(watcher)
+    window.show()
+    if warning:
+        window.set_status(warning, error=True)
+        if not exit_when_ready:
+            window.show_message("Read-only", warning)
+    code = app.exec()
+    store.close()
+    lock.release()
+    return code

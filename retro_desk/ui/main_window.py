@@ -1,0 +1,549 @@
+"""The facilitator's window: retros on the left, the live session in the middle, notes on the right."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from retro_desk import session_file
+from retro_desk.editor import Change, SessionEditor
+from retro_desk.files import write_atomic
+from retro_desk.markdown_export import render_markdown
+from retro_desk.questions import phase_prompt
+from retro_desk.storage import StorageError, Store
+from retro_desk.timefmt import format_duration
+from retro_desk.timer import Clock, PhaseTimer, SystemClock
+from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
+from retro_desk.ui.new_session_dialog import NewSessionDialog
+from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages import build_pages
+from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
+from retro_desk.ui.session_list import SessionList
+from retro_desk.ui.side_panel import SidePanel
+from retro_desk.ui.theme import THEMES, apply_theme
+from retro_desk.ui.timer_widget import TimerWidget
+
+TICK_MS = 250
+TIMER_PX = 56
+MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
+
+
+class MainWindow(QMainWindow):
+    """One window, one open retro at a time. Slots read input, call the core, and return."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        settings: QSettings | None = None,
+        context: PageContext | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.settings = settings or QSettings()
+        self.editor: SessionEditor | None = None
+        self.timer: PhaseTimer | None = None
+        self.context = context or PageContext()
+        self.context.report_error = self.report_error
+        self.setWindowTitle("Retro Desk")
+        self.audience = None
+        self._base_point_size = QApplication.font().pointSizeF()
+        self._build()
+        self._build_actions()
+        self.refresh_sessions()
+        self._show_session()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self.tick)
+        self._ticker.start()
+        self._restore_settings()
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sessions = SessionList(self)
+        self.sessions.session_chosen.connect(self.open_session)
+
+        self.stepper = PhaseStepper(self)
+        self.stepper.phase_chosen.connect(self.go_to_phase)
+        self.timer_widget = TimerWidget(TIMER_PX, parent=self)
+        self.start_button = QPushButton("Start", self)
+        self.start_button.setToolTip("Start or pause the phase timer (F5)")
+        self.start_button.clicked.connect(self.toggle_timer)
+        self.add_button = QPushButton("+1 min", self)
+        self.add_button.setToolTip("Add one minute to this phase (F6)")
+        self.add_button.clicked.connect(self.add_minute)
+        for button in (self.start_button, self.add_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.end_label = QLabel(self)
+        self.end_label.setAccessibleName("Meeting end")
+
+        top = QHBoxLayout()
+        top.addWidget(self.stepper, 1)
+        controls = QVBoxLayout()
+        controls.addWidget(self.timer_widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.add_button)
+        controls.addLayout(buttons)
+        controls.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
+        top.addLayout(controls)
+
+        self.prompt = PromptLabel(self)
+        self.pages: dict[str, PhasePage] = build_pages(self.context, self)
+        self.stack = QStackedWidget(self)
+        self.empty = QLabel(
+            "No retro is open.\n\nCtrl+N starts a new retro; choose one on the left to reopen it;"
+            "\nFile ▸ Import session file… brings in a retro (try the sample).",
+            self,
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack.addWidget(self.empty)
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addLayout(top)
+        centre_layout.addWidget(self.prompt)
+        centre_layout.addWidget(self.stack, 1)
+
+        self.side = SidePanel(self.context, self)
+
+        self.splitter = QSplitter(self)
+        self.splitter.addWidget(self.sessions)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 760, 290])
+        self.setCentralWidget(self.splitter)
+        self.status = QLabel(self)
+        self.statusBar().addWidget(self.status, 1)
+
+    def _build_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        menus = {title: self.menuBar().addMenu(title) for title in MENUS}
+        for spec in ACTIONS:
+            action = QAction(spec.text, self)
+            action.setShortcuts(key_sequences(spec))
+            action.setCheckable(spec.checkable)
+            slot: Callable[[], object] = getattr(self, spec.slot)
+            action.triggered.connect(lambda _checked=False, run=slot: run())
+            menus[spec.menu].addAction(action)
+            self.actions_by_name[spec.name] = action
+        go_menu = menus["&Session"].addMenu("&Go to phase")
+        self._phase_menu = go_menu
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda n=number: self.go_to_phase(n - 1))
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def refresh_sessions(self) -> None:
+        current = self.editor.session_id if self.editor else None
+        self.context.guard(lambda: self.sessions.set_sessions(self.store.list_sessions(), current))
+
+    def open_session(self, session_id: int) -> None:
+        if self.editor and self.editor.session_id == session_id:
+            self.focus_entry()
+            return
+        self._pause_and_save()
+        try:
+            editor = SessionEditor(self.store, session_id)
+            state = self.store.timer_state(session_id)
+        except StorageError as error:
+            self.report_error(error)
+            return
+        if self.editor:
+            self.editor.listeners.clear()
+            self.editor.undo_stack.listeners.clear()
+        self.editor = editor
+        self.timer = PhaseTimer(editor.retro.agenda, state, self.clock) if editor.retro.agenda else None
+        editor.listeners.append(self.on_change)
+        editor.undo_stack.listeners.append(self._update_undo_actions)
+        for page in self.pages.values():
+            page.set_editor(editor)
+        self.side.set_editor(editor)
+        self.sessions.select(session_id)
+        self._show_session()
+        self._update_undo_actions()
+        self.settings.setValue("last_session", session_id)
+        self.focus_entry()
+
+    def open_most_recent(self) -> None:
+        sessions = self.sessions.model.sessions()
+        if sessions and sessions[0].id is not None:
+            self.open_session(sessions[0].id)
+
+    def new_retro(self) -> None:
+        retro = NewSessionDialog.ask(self)
+        if retro is None:
+            return
+        session_id = self.context.guard(lambda: self.store.create_retro(retro))
+        if session_id is None:
+            return
+        self.refresh_sessions()
+        self.open_session(session_id)
+
+    def import_file(self) -> None:
+        path = ask_open_path(self, "Import session file", "Retro Desk session (*.json)")
+        if not path:
+            return
+        try:
+            retro = session_file.read_file(Path(path))
+        except session_file.SessionFileError as error:
+            self.show_message("Cannot import", f"{path}\n\n{error}")
+            return
+        existing = self.context.guard(lambda: self.store.find_by_uuid(retro.session.uuid))
+        if existing is not None:
+            answer = QMessageBox.question(
+                self,
+                "Already imported",
+                "This retro is already here. Import a second copy?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.open_session(existing)
+                return
+            retro.session.uuid = str(uuid.uuid4())
+        session_id = self.context.guard(lambda: self.store.create_retro(retro))
+        if session_id is not None:
+            self.refresh_sessions()
+            self.open_session(session_id)
+
+    def delete_retro(self) -> None:
+        if not self.editor:
+            return
+        title = self.editor.retro.session.title
+        if not confirm(self, "Delete retro", f"Delete “{title}” and everything in it?"
+                       " This cannot be undone."):
+            return
+        try:
+            self.store.delete_session(self.editor.session_id)
+        except StorageError as error:
+            self.report_error(error)
+            return
+        self.editor = None
+        self.timer = None
+        for page in self.pages.values():
+            page.set_editor(None)
+        self.side.set_editor(None)
+        self.refresh_sessions()
+        self._show_session()
+
+    def mark_closed(self) -> None:
+        if self.editor:
+            self._pause_and_save()
+            editor = self.editor
+            self.context.guard(lambda: editor.update_session(status="closed"))
+
+    # -- export ----------------------------------------------------------------------------
+
+    def export_markdown(self) -> None:
+        self._export("md", "Markdown (*.md)", lambda retro: render_markdown(retro))
+
+    def export_json(self) -> None:
+        self._export("json", "Retro Desk session (*.json)", session_file.dumps)
+
+    def _export(self, suffix: str, file_filter: str, render: Callable[..., str]) -> None:
+        if not self.editor:
+            return
+        name = f"{safe_file_stem(self.editor.retro.session.title)}.{suffix}"
+        path = ask_save_path(self, "Export", name, file_filter)
+        if not path:
+            return
+        try:
+            write_atomic(Path(path), render(self.editor.retro).encode("utf-8"))
+        except OSError as error:
+            self.show_message("Export failed", f"Cannot write {path}: {error.strerror or error}")
+            return
+        self.set_status(f"Exported to {path}")
+
+    # -- phases and timer ------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Repaint the timer and the stepper from the phase timer; the Qt timer only asks for this."""
+        if not self.timer:
+            self.timer_widget.set_state("--:--", "normal", False)
+            return
+        timer = self.timer
+        self.timer_widget.set_state(format_duration(timer.remaining()), timer.mode(), timer.running)
+        elapsed = [timer.elapsed(i) for i in range(len(timer.agenda))]
+        self.stepper.set_agenda(timer.agenda, timer.current, elapsed)
+        self.start_button.setText("Pause" if timer.running else "Start")
+        offset = timer.projected_end_offset()
+        if abs(offset) < 30:
+            self.end_label.setText("On time")
+        elif offset > 0:
+            self.end_label.setText(f"Ends {format_duration(offset).lstrip('+')} late")
+        else:
+            self.end_label.setText(f"Ends {format_duration(-offset)} early")
+        if self.audience is not None:
+            self.audience.tick()
+
+    def _save_timer(self) -> None:
+        if self.editor and self.timer:
+            editor, timer = self.editor, self.timer
+            self.context.guard(
+                lambda: self.store.save_timer(editor.session_id, timer.state(), timer.agenda)
+            )
+
+    def _pause_and_save(self) -> None:
+        if self.timer and self.timer.running:
+            self.timer.pause()
+            self._save_timer()
+
+    def toggle_timer(self) -> None:
+        if self.timer:
+            self.timer.toggle()
+            self._save_timer()
+            if self.timer.running and self.editor and self.editor.retro.session.status == "draft":
+                editor = self.editor
+                self.context.guard(lambda: editor.update_session(status="live"))
+            self.tick()
+
+    def add_minute(self) -> None:
+        if self.timer:
+            self.timer.add_time(60)
+            self._save_timer()
+            self.tick()
+
+    def reset_timer(self) -> None:
+        if self.timer:
+            self.timer.reset()
+            self._save_timer()
+            self.tick()
+
+    def rebalance(self) -> None:
+        if self.timer:
+            self.timer.rebalance()
+            self._save_timer()
+            self.set_status("Remaining phases rebalanced to keep the planned end time")
+            self.tick()
+
+    def go_to_phase(self, index: int) -> None:
+        if not self.timer or not 0 <= index < len(self.timer.agenda):
+            return
+        self.timer.go_to(index)
+        self._save_timer()
+        self._show_session()
+        self.focus_entry()
+
+    def next_phase(self) -> None:
+        if self.timer:
+            self.go_to_phase(self.timer.current + 1)
+
+    def previous_phase(self) -> None:
+        if self.timer:
+            self.go_to_phase(self.timer.current - 1)
+
+    def current_phase(self) -> str | None:
+        return self.timer.item.phase if self.timer else None
+
+    def current_page(self) -> PhasePage | None:
+        phase = self.current_phase()
+        return self.pages.get(phase) if phase else None
+
+    def _show_session(self) -> None:
+        if not self.editor or not self.timer:
+            self.stack.setCurrentWidget(self.empty)
+            self.prompt.setText("")
+            self.setWindowTitle("Retro Desk")
+        else:
+            page = self.current_page()
+            self.stack.setCurrentWidget(page if page else self.empty)
+            kind = self.editor.retro.session.kind
+            self.prompt.setText(phase_prompt(self.timer.item.phase, kind, self.context.prompts))
+            self.setWindowTitle(f"{self.editor.retro.session.title} — Retro Desk")
+        enabled = self.editor is not None
+        for spec in ACTIONS:
+            if spec.needs_session:
+                self.actions_by_name[spec.name].setEnabled(enabled)
+        self._update_undo_actions()
+        self._update_status()
+        self.tick()
+        if self.audience is not None:
+            self.audience.refresh()
+
+    def focus_entry(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.focus_entry()
+
+    def focus_filter(self) -> None:
+        self.sessions.filter.setFocus()
+        self.sessions.filter.selectAll()
+
+    # -- edits -----------------------------------------------------------------------------
+
+    def on_change(self, change: Change) -> None:
+        for page in self.pages.values():
+            page.on_change(change)
+        self.side.on_change(change)
+        if change.part == "session":
+            self.refresh_sessions()
+            self._show_session()
+        self._update_status()
+        if self.audience is not None:
+            self.audience.on_change(change)
+
+    def undo(self) -> None:
+        if self.editor:
+            self.context.guard(self.editor.undo_stack.undo)
+
+    def redo(self) -> None:
+        if self.editor:
+            self.context.guard(self.editor.undo_stack.redo)
+
+    def _update_undo_actions(self) -> None:
+        stack = self.editor.undo_stack if self.editor else None
+        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
+        undo.setEnabled(bool(stack and stack.can_undo()))
+        redo.setEnabled(bool(stack and stack.can_redo()))
+        undo.setText(f"&Undo {stack.undo_label().lower()}" if stack and stack.can_undo() else "&Undo")
+        redo.setText(f"&Redo {stack.redo_label().lower()}" if stack and stack.can_redo() else "&Redo")
+
+    def _update_status(self) -> None:
+        if not self.editor:
+            self.set_status("No retro open")
+            return
+        decisions, events = self.editor.summary_counts()
+        mode = "Read-only" if self.store.read_only else "Saved"
+        self.set_status(f"{mode} · {decisions} decision points · {events} events")
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #8a1010; font-weight: bold" if error else "")
+
+    def report_error(self, error: StorageError) -> None:
+        self.set_status(f"Not saved: {error}", error=True)
+        self.show_message("Not saved", str(error))
+
+    def show_message(self, title: str, text: str) -> None:
+        """A non-blocking message box, so a failed save never freezes the meeting."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- view ------------------------------------------------------------------------------
+
+    def toggle_audience(self) -> None:
+        from retro_desk.ui.audience_window import AudienceWindow
+
+        if self.audience is None:
+            self.audience = AudienceWindow(self)
+            self.audience.show()
+        else:
+            self.audience.close()
+            self.audience = None
+        self.actions_by_name["audience"].setChecked(self.audience is not None)
+
+    def zoom(self) -> float:
+        return float(self.settings.value("zoom", 1.0, type=float))
+
+    def set_zoom(self, factor: float) -> None:
+        factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
+        self.settings.setValue("zoom", factor)
+        font = QFont(QApplication.font())
+        font.setPointSizeF(self._base_point_size * factor)
+        QApplication.setFont(font)
+        self.timer_widget.set_pixel_size(round(TIMER_PX * factor))
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * 1.15)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / 1.15)
+
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
+    def toggle_full_screen(self) -> None:
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+        self.actions_by_name["full_screen"].setChecked(self.isFullScreen())
+
+    def cycle_theme(self) -> None:
+        theme = str(self.settings.value("theme", "system"))
+        following = THEMES[(THEMES.index(theme) + 1) % len(THEMES)] if theme in THEMES else "system"
+        self.settings.setValue("theme", following)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        palette = apply_theme(app, following)
+        self.set_status(f"Theme: {following} ({palette.name})")
+        self.timer_widget.update()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for spec in ACTIONS:
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
+                             for s in key_sequences(spec))
+            if keys:
+                lines.append(f"{spec.text.replace('&', '').rstrip('…')}: {keys}")
+        lines.append("Go to phase 1–9: Ctrl+1 … Ctrl+9")
+        self.show_message("Keyboard shortcuts", "\n".join(lines))
+
+    # -- settings --------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 720)
+        state = self.settings.value("splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        if self.zoom() != 1.0:
+            self.set_zoom(self.zoom())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.side.commit_pending()
+        for page in self.pages.values():
+            commit = getattr(page, "commit_pending", None)
+            if commit is not None:
+                commit()
+        if self.audience is not None:
+            self.audience.close()
+        super().closeEvent(event)
+
+
+def safe_file_stem(title: str) -> str:
+    stem = re.sub(r"[^\w\- ]+", "", title, flags=re.UNICODE).strip().replace(" ", "-")
+    return stem[:60] or "retro"
+
+
+def ask_save_path(parent: QWidget, title: str, name: str, file_filter: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, name, file_filter)
+    return path or None
+
+
+def ask_open_path(parent: QWidget, title: str, file_filter: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return path or None
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes

@@ -1,0 +1,235 @@
+"""The dialog that starts a retro: its facts, its people, and its agenda's timeboxes."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from retro_desk.agenda import default_agenda
+from retro_desk.model import AgendaItem, Participant, Retro, Session
+from retro_desk.timefmt import is_valid_zone
+
+KIND_CHOICES = (
+    ("own", "Our own incident"),
+    ("external", "Someone else's public incident (study)"),
+)
+
+
+def local_zone_name() -> str:
+    """The computer's IANA zone name if it can be found, else UTC."""
+    candidate = os.environ.get("TZ", "").lstrip(":")
+    if candidate and is_valid_zone(candidate):
+        return candidate
+    try:
+        target = Path("/etc/localtime").resolve()
+        parts = target.parts
+        if "zoneinfo" in parts:
+            name = "/".join(parts[parts.index("zoneinfo") + 1 :])
+            if is_valid_zone(name):
+                return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+def parse_participants(text: str) -> list[Participant]:
+    """One person a line: `Name, role` (or `Name — role`); blank lines are skipped."""
+    people: list[Participant] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for separator in (" — ", " - ", ","):
+            if separator in line:
+                name, role = line.split(separator, 1)
+                break
+        else:
+            name, role = line, ""
+        people.append(Participant(key=f"p{len(people) + 1}", name=name.strip(), role=role.strip()))
+    return people
+
+
+class NewSessionDialog(QDialog):
+    """Ask for a new retro; `ask()` is the one entry point, so tests can replace it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New retro")
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText("e.g. Checkout outage, 20 November")
+        self.kind = QComboBox(self)
+        for key, label in KIND_CHOICES:
+            self.kind.addItem(label, key)
+        self.incident_date = QDateEdit(self)
+        self.incident_date.setCalendarPopup(True)
+        self.incident_date.setDisplayFormat("yyyy-MM-dd")
+        today = date.today()
+        self.incident_date.setDate(QDate(today.year, today.month, today.day))
+        self.timezone = QComboBox(self)
+        self.timezone.setEditable(True)
+        self.timezone.addItems(sorted(available_timezones()))
+        self.timezone.setCurrentText(local_zone_name())
+        self.facilitator = QLineEdit(self)
+        self.participants = QPlainTextEdit(self)
+        self.participants.setPlaceholderText("One person a line: Name, role")
+        self.participants.setTabChangesFocus(True)
+        self.participants.setFixedHeight(90)
+        self.agenda = QTableWidget(0, 2, self)
+        self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
+        self.agenda.horizontalHeader().setStretchLastSection(False)
+        self.agenda.setColumnWidth(0, 220)
+        self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agenda.verticalHeader().setVisible(False)
+        up = QPushButton("Move &up", self)
+        down = QPushButton("Move d&own", self)
+        up.clicked.connect(lambda: self.move_phase(-1))
+        down.clicked.connect(lambda: self.move_phase(1))
+        QShortcut(QKeySequence("Alt+Up"), self.agenda, lambda: self.move_phase(-1))
+        QShortcut(QKeySequence("Alt+Down"), self.agenda, lambda: self.move_phase(1))
+        self.total = QLabel(self)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #8a1010")
+        self.error.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        form.addRow("&Kind", self.kind)
+        form.addRow("Incident &date", self.incident_date)
+        form.addRow("Time &zone", self.timezone)
+        form.addRow("&Facilitator", self.facilitator)
+        form.addRow("&Participants", self.participants)
+        moves = QHBoxLayout()
+        moves.addWidget(up)
+        moves.addWidget(down)
+        moves.addStretch(1)
+        moves.addWidget(self.total)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start retro")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("&Agenda (timeboxes can be changed and reordered)", self))
+        layout.addWidget(self.agenda)
+        layout.addLayout(moves)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._fill_agenda(default_agenda("own"))
+        self.resize(620, 640)
+
+    def _kind_changed(self) -> None:
+        self._fill_agenda(default_agenda(self.kind.currentData()))
+
+    def _fill_agenda(self, agenda: list[AgendaItem]) -> None:
+        self.agenda.setRowCount(0)
+        for item in agenda:
+            self._append_row(item)
+        self._update_total()
+
+    def _append_row(self, item: AgendaItem) -> None:
+        row = self.agenda.rowCount()
+        self.agenda.insertRow(row)
+        label = QLabel(item.title)
+        label.setProperty("phase", item.phase)
+        label.setProperty("title", item.title)
+        self.agenda.setCellWidget(row, 0, label)
+        minutes = QSpinBox()
+        minutes.setRange(1, 240)
+        minutes.setValue(max(1, item.planned_seconds // 60))
+        minutes.setSuffix(" min")
+        minutes.valueChanged.connect(self._update_total)
+        self.agenda.setCellWidget(row, 1, minutes)
+
+    def agenda_items(self) -> list[AgendaItem]:
+        items = []
+        for row in range(self.agenda.rowCount()):
+            label = self.agenda.cellWidget(row, 0)
+            minutes = self.agenda.cellWidget(row, 1)
+            assert isinstance(minutes, QSpinBox)
+            items.append(
+                AgendaItem(
+                    phase=str(label.property("phase")),
+                    title=str(label.property("title")),
+                    planned_seconds=minutes.value() * 60,
+                )
+            )
+        return items
+
+    def move_phase(self, step: int) -> None:
+        row = self.agenda.currentRow()
+        target = row + step
+        items = self.agenda_items()
+        if row < 0 or not 0 <= target < len(items):
+            return
+        items[row], items[target] = items[target], items[row]
+        self._fill_agenda(items)
+        self.agenda.selectRow(target)
+
+    def _update_total(self) -> None:
+        total = sum(item.planned_seconds for item in self.agenda_items()) // 60
+        self.total.setText(f"Total: {total} min")
+
+    def retro(self) -> Retro | None:
+        """The retro described by the form, or None (with the reason shown) if it is not valid."""
+        title = self.title.text().strip()
+        zone = self.timezone.currentText().strip()
+        if not title:
+            self.error.setText("A retro needs a title.")
+            return None
+        if not is_valid_zone(zone):
+            self.error.setText(f"“{zone}” is not a time zone name, such as Europe/Berlin.")
+            return None
+        picked = self.incident_date.date()
+        session = Session(
+            uuid=str(uuid.uuid4()),
+            title=title,
+            kind=self.kind.currentData(),
+            incident_date=date(picked.year(), picked.month(), picked.day()).isoformat(),
+            timezone=zone,
+            facilitator=self.facilitator.text().strip(),
+            status="live",
+        )
+        return Retro(
+            session=session,
+            participants=parse_participants(self.participants.toPlainText()),
+            agenda=self.agenda_items(),
+        )
+
+    def accept(self) -> None:
+        if self.retro() is not None:
+            super().accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> Retro | None:
+        dialog = cls(parent)
+        dialog.title.setFocus(Qt.FocusReason.OtherFocusReason)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.retro()

@@ -1,0 +1,84 @@
+"""The row of phases across the top: the current one marked, spent against planned under each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from retro_desk.model import AgendaItem
+from retro_desk.timefmt import format_duration
+
+
+class PhaseStepper(QWidget):
+    """One button per agenda item; clicking one asks to move there (`phase_chosen`)."""
+
+    phase_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._buttons: list[QPushButton] = []
+        self._current = -1
+
+    def set_agenda(self, agenda: list[AgendaItem], current: int, elapsed: list[float]) -> None:
+        if len(agenda) != len(self._buttons):
+            self._rebuild(len(agenda))
+        for index, (item, button) in enumerate(zip(agenda, self._buttons, strict=True)):
+            spent = format_duration(elapsed[index]).lstrip("+")
+            planned = format_duration(item.planned_seconds)
+            text = f"{item.title}\n{spent} / {planned}"
+            if button.text() != text:
+                button.setText(text)
+                button.setAccessibleName(f"{item.title}: {spent} spent of {planned} planned")
+            over = elapsed[index] > item.planned_seconds
+            button.setProperty("overrun", over)
+            button.setChecked(index == current)
+            font = button.font()
+            font.setBold(index == current)
+            button.setFont(font)
+        self._current = current
+
+    def buttons(self) -> list[QPushButton]:
+        return list(self._buttons)
+
+    def current(self) -> int:
+        return self._current
+
+    def _rebuild(self, count: int) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        for index in range(count):
+            button = QPushButton(self)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.clicked.connect(lambda _checked=False, i=index: self.phase_chosen.emit(i))
+            self._layout.addWidget(button)
+            self._buttons.append(button)
+
+
+class PromptLabel(QLabel):
+    """The phase's on-screen prompt, above the page, a size larger than the text around it."""
+
+    SCALE = 1.3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._follow_application_font()
+
+    def _follow_application_font(self) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * self.SCALE)
+        self.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # An explicit font stops inheriting the application's, so zoom is followed by hand.
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            self._follow_application_font()
+        super().changeEvent(event)

@@ -1,0 +1,117 @@
+"""The list of retros on the left: newest first, with a filter box."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
+
+from retro_desk.model import Session
+
+KIND_LABELS = {"own": "own", "external": "external"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SessionListModel(QAbstractListModel):
+    """Adapter over a list of Session; UserRole gives the Session."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sessions: list[Session] = []
+
+    def set_sessions(self, sessions: list[Session]) -> None:
+        self.beginResetModel()
+        self._sessions = list(sessions)
+        self.endResetModel()
+
+    def sessions(self) -> list[Session]:
+        return list(self._sessions)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._sessions)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._sessions):
+            return None
+        session = self._sessions[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            title = " ".join(session.title.split()) or "(untitled)"
+            date = session.incident_date or "no date"
+            return f"{title}\n{date} · {KIND_LABELS[session.kind]} · {session.status}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return session.title
+        if role == Qt.ItemDataRole.UserRole:
+            return session
+        return None
+
+    def row_of(self, session_id: int) -> int:
+        for row, session in enumerate(self._sessions):
+            if session.id == session_id:
+                return row
+        return -1
+
+
+class SessionList(QWidget):
+    """Filter box over the list; `session_chosen` carries the id of the retro to open."""
+
+    session_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SessionListModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter retros…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter retros")
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.returnPressed.connect(self._open_first)
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Retros")
+        self.view.setWordWrap(True)
+        self.view.setSpacing(2)
+        self.view.activated.connect(self._open_index)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def set_sessions(self, sessions: list[Session], current: int | None) -> None:
+        self.model.set_sessions(sessions)
+        self.select(current)
+
+    def select(self, session_id: int | None) -> None:
+        row = -1 if session_id is None else self.model.row_of(session_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row))
+        self.view.setCurrentIndex(index)
+
+    def selected(self) -> Session | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        session: Session = index.data(Qt.ItemDataRole.UserRole)
+        return session
+
+    def _open_index(self, index: QModelIndex) -> None:
+        session: Session = index.data(Qt.ItemDataRole.UserRole)
+        if session.id is not None:
+            self.session_chosen.emit(session.id)
+
+    def _open_first(self) -> None:
+        if self.proxy.rowCount():
+            self._open_index(self.proxy.index(0, 0))
+            self.view.setFocus()

@@ -1,0 +1,106 @@
+"""The panel on the right in every phase: parking lot, private notes, language reflection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
+
+from retro_desk.editor import Change, SessionEditor
+from retro_desk.model import ParkingItem
+from retro_desk.ui.list_page import TextListPanel
+from retro_desk.ui.page import PageContext
+
+IDLE_SAVE_MS = 800
+
+
+def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
+    box = QWidget(parent)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 4, 0, 0)
+    label = QLabel(title, box)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setBuddy(body)
+    layout.addWidget(label)
+    layout.addWidget(body, 1)
+    return box
+
+
+class PrivateNotes(QPlainTextEdit):
+    """The facilitator's own notes: saved as typed, never shown on the audience window."""
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.editor: SessionEditor | None = None
+        self.setPlaceholderText("Only you see these notes.")
+        self.setAccessibleName("Private notes")
+        self.setTabChangesFocus(True)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_SAVE_MS)
+        self._idle.timeout.connect(self.commit_pending)
+        self.textChanged.connect(self._typed)
+        self._loading = False
+        context.decorate_text(self)
+
+    def set_editor(self, editor: SessionEditor | None) -> None:
+        self.commit_pending()
+        self.editor = editor
+        self.setEnabled(editor is not None)
+        self._show(editor.retro.private_notes if editor else "")
+
+    def _show(self, text: str) -> None:
+        self._loading = True
+        self.setPlainText(text)
+        self._loading = False
+
+    def _typed(self) -> None:
+        if not self._loading:
+            self._idle.start()
+
+    def commit_pending(self) -> None:
+        self._idle.stop()
+        editor = self.editor
+        if editor is None:
+            return
+        text = self.toPlainText()
+        if text != editor.retro.private_notes:
+            self.context.guard(lambda: editor.set_private_notes(text))
+
+    def on_change(self, change: Change) -> None:
+        if change.part == "private_notes" and self.editor and not self.hasFocus():
+            self._show(self.editor.retro.private_notes)
+
+    def focusOutEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+        self.commit_pending()
+        super().focusOutEvent(event)  # type: ignore[arg-type]
+
+
+class SidePanel(QWidget):
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…")
+        self.notes = PrivateNotes(context, self)
+        self.reflection_host = QWidget(self)
+        QVBoxLayout(self.reflection_host).setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(section("&Parking lot", self.parking, splitter))
+        splitter.addWidget(section("Private &notes (not shared)", self.notes, splitter))
+        splitter.addWidget(section("Language reflection", self.reflection_host, splitter))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def set_editor(self, editor: SessionEditor | None) -> None:
+        self.parking.set_editor(editor)
+        self.notes.set_editor(editor)
+
+    def on_change(self, change: Change) -> None:
+        self.parking.on_change(change)
+        self.notes.on_change(change)
+
+    def commit_pending(self) -> None:
+        self.notes.commit_pending()

@@ -1,0 +1,108 @@
+"""Colours and type for both windows: light, dark (following the system) and high contrast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES = ("system", "light", "dark", "high-contrast")
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    window: QColor
+    base: QColor
+    text: QColor
+    muted: QColor
+    accent: QColor
+    warning: QColor
+    overtime: QColor
+    decision: QColor
+    blame: QColor
+    highlight_blame: QColor
+
+
+# Every text colour keeps at least 7:1 contrast against `window` and `base` (WCAG AAA).
+LIGHT = Palette(
+    "light", QColor("#f6f6f4"), QColor("#ffffff"), QColor("#1a1a1a"), QColor("#3d3d3d"),
+    QColor("#0b4f8a"), QColor("#6b4200"), QColor("#8a1010"), QColor("#0b4f8a"),
+    QColor("#5c2d82"), QColor("#fff0b3"),
+)
+DARK = Palette(
+    "dark", QColor("#1c1d20"), QColor("#26282c"), QColor("#f2f2f2"), QColor("#cfcfcf"),
+    QColor("#9ccfff"), QColor("#ffd27a"), QColor("#ff9c9c"), QColor("#9ccfff"),
+    QColor("#e0c2ff"), QColor("#5a4a10"),
+)
+HIGH_CONTRAST = Palette(
+    "high-contrast", QColor("#000000"), QColor("#000000"), QColor("#ffffff"), QColor("#ffffff"),
+    QColor("#ffff00"), QColor("#ffff00"), QColor("#ff8080"), QColor("#00ffff"),
+    QColor("#ffb0ff"), QColor("#303000"),
+)
+
+_active: list[Palette] = [LIGHT]
+
+
+def current_palette() -> Palette:
+    return _active[0]
+
+
+def system_prefers_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def resolve(theme: str) -> Palette:
+    if theme == "dark":
+        return DARK
+    if theme == "high-contrast":
+        return HIGH_CONTRAST
+    if theme == "light":
+        return LIGHT
+    return DARK if system_prefers_dark() else LIGHT
+
+
+def apply_theme(app: QApplication, theme: str) -> Palette:
+    """Set the application palette from one of THEMES; returns the palette now in force."""
+    palette = resolve(theme)
+    _active[0] = palette
+    qt = QPalette()
+    qt.setColor(QPalette.ColorRole.Window, palette.window)
+    qt.setColor(QPalette.ColorRole.Base, palette.base)
+    qt.setColor(QPalette.ColorRole.AlternateBase, palette.window)
+    qt.setColor(QPalette.ColorRole.Text, palette.text)
+    qt.setColor(QPalette.ColorRole.WindowText, palette.text)
+    qt.setColor(QPalette.ColorRole.ButtonText, palette.text)
+    qt.setColor(QPalette.ColorRole.Button, palette.base)
+    qt.setColor(QPalette.ColorRole.ToolTipBase, palette.base)
+    qt.setColor(QPalette.ColorRole.ToolTipText, palette.text)
+    qt.setColor(QPalette.ColorRole.PlaceholderText, palette.muted)
+    qt.setColor(QPalette.ColorRole.Highlight, palette.accent)
+    qt.setColor(QPalette.ColorRole.HighlightedText, palette.base)
+    qt.setColor(QPalette.ColorRole.Link, palette.accent)
+    for group in (QPalette.ColorGroup.Disabled,):
+        qt.setColor(group, QPalette.ColorRole.Text, palette.muted)
+        qt.setColor(group, QPalette.ColorRole.WindowText, palette.muted)
+        qt.setColor(group, QPalette.ColorRole.ButtonText, palette.muted)
+    app.setPalette(qt)
+    return palette
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio between two colours."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

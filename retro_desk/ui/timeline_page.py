@@ -1,0 +1,358 @@
+"""The timeline phase: the events in time order, and a quick-add line where the focus starts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from retro_desk.editor import Change
+from retro_desk.model import Event
+from retro_desk.timefmt import TimeInputError, parse_quick_time
+from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.theme import current_palette
+from retro_desk.ui.timeline_model import (
+    ACTOR,
+    DECISION,
+    DESCRIPTION,
+    LEARNED,
+    SOURCE,
+    TIME,
+    TimelineModel,
+)
+
+ACTOR_MAX_LENGTH = 40
+DECISION_KEYS = "Ctrl+D"
+LEARNED_KEYS = "Ctrl+Shift+L"
+# Widths in average characters: enough for most names and sources, the rest wraps.
+COLUMN_CHARACTERS = {ACTOR: 17, SOURCE: 17}
+TIME_FORMS = "14:32, 14:32:10, +5m, +30s, +1h (after the last event) or 2026-11-20T14:32"
+ENTRY_EXAMPLE = "14:32 Zoë: rolled back the config"
+HINT = (
+    f"Time, then an optional “Name:”, then what happened. Times: {TIME_FORMS}.\n"
+    f"{DECISION_KEYS} decision point · {LEARNED_KEYS} learned later · in the table:"
+    " F2 or Enter edits, Delete removes (Ctrl+Z brings it back)"
+)
+
+
+class EntryError(ValueError):
+    """A quick-add line that cannot become an event; the message says what to type instead."""
+
+
+@dataclass(frozen=True)
+class QuickEntry:
+    at: str
+    actor: str
+    description: str
+
+
+def parse_entry(
+    text: str, tz_name: str, incident_date: str | None, previous: str | None
+) -> QuickEntry:
+    """`<time> [Actor:] description`, as typed in the quick-add line."""
+    time_text, _, rest = text.strip().partition(" ")
+    try:
+        at = parse_quick_time(time_text, tz_name, incident_date, previous)
+    except TimeInputError as error:
+        raise EntryError(f"Not added: {error}. Start with a time: {TIME_FORMS}.") from error
+    head, colon, tail = rest.partition(": ")
+    actor = head.strip()
+    # A long head or a bare number is part of the description ("3: retries"), not a name.
+    if colon and actor and len(actor) <= ACTOR_MAX_LENGTH and not actor.isdigit():
+        rest = tail
+    else:
+        actor = ""
+    description = rest.strip()
+    if not description:
+        raise EntryError("Not added: write what happened after the time.")
+    return QuickEntry(at=at, actor=actor, description=description)
+
+
+class _TextDelegate(QStyledItemDelegate):
+    """Edits cells in place; user text gets the same decoration as every other text field."""
+
+    # Room between rows, so a shared screen reads as separate events, not a wall of text;
+    # the text is centred in the row, so it falls equally above and below.
+    ROW_PADDING = 14
+
+    def __init__(self, decorate: Callable[[QWidget], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._decorate = decorate
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if index.column() != TIME:
+            self._decorate(editor)
+        return editor
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + self.ROW_PADDING)
+
+
+class _TimelineView(QTableView):
+    """Rows grow to fit their wrapped text, measured only for the rows on screen.
+
+    Qt's own ResizeToContents measures every row after every change, which takes seconds on
+    a long timeline; here a changed row is measured at once and the rest when they scroll in.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._sizing = QTimer(self)
+        self._sizing.setSingleShot(True)
+        self._sizing.setInterval(0)
+        self._sizing.timeout.connect(self._size_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(self._sizing.start)
+        self.horizontalHeader().sectionResized.connect(self._sizing.start)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._sizing.start)
+            model.rowsInserted.connect(self._size_inserted)
+            model.dataChanged.connect(self._size_changed)
+
+    def _size_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        for row in range(first, last + 1):
+            self.resizeRowToContents(row)
+
+    def _size_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        if top_left.row() == bottom_right.row():
+            self.resizeRowToContents(top_left.row())
+        else:
+            self._sizing.start()
+
+    def _size_visible_rows(self) -> None:
+        # Each row is measured before the next one's place is read, so the loop ends at the
+        # bottom of the screen as it is after measuring.
+        rows = self.model().rowCount() if self.model() else 0
+        row = max(self.rowAt(0), 0)
+        while row < rows and self.rowViewportPosition(row) < self.viewport().height():
+            self.resizeRowToContents(row)
+            row += 1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._sizing.start()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter on a row edits it, as F2 does; Qt would only emit `activated`.
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+            if self.currentIndex().isValid():
+                self.edit(self.currentIndex())
+                return
+        super().keyPressEvent(event)
+
+
+class TimelinePage(PhasePage):
+    phase = "timeline"
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.model = TimelineModel(self._update_event, self)
+        self.table = _TimelineView(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(_TextDelegate(context.decorate_text, self.table))
+        self.table.setAccessibleName("Timeline")
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column in (TIME, DECISION, LEARNED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
+
+        self.entry = QLineEdit(self)
+        self.entry.setPlaceholderText(ENTRY_EXAMPLE)
+        self.entry.setAccessibleName("Add an event")
+        context.decorate_text(self.entry)
+        self.decision_box = QCheckBox("Decision point", self)
+        self.learned_box = QCheckBox("Learned later", self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        self.hint = QLabel(HINT, self)
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        entry_row = QHBoxLayout()
+        entry_row.setSpacing(16)
+        entry_row.addWidget(self.entry, 1)
+        entry_row.addWidget(self.decision_box)
+        entry_row.addWidget(self.learned_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.table, 1)
+        layout.addSpacing(6)
+        layout.addLayout(entry_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.hint)
+
+        self.entry.returnPressed.connect(self._add_from_entry)
+        self.entry.textEdited.connect(self._clear_message)
+        self.model.editRefused.connect(self._show_message)
+        self.model.rowsMoved.connect(self._keep_current_visible)
+        keys: tuple[tuple[QKeySequence, QWidget, Callable[[], Any]], ...] = (
+            (QKeySequence(DECISION_KEYS), self.entry, self.decision_box.toggle),
+            (QKeySequence(LEARNED_KEYS), self.entry, self.learned_box.toggle),
+            (QKeySequence(DECISION_KEYS), self.table, partial(self._toggle_current, DECISION)),
+            (QKeySequence(LEARNED_KEYS), self.table, partial(self._toggle_current, LEARNED)),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.table, self._delete_selected),
+        )
+        for sequence, widget, slot in keys:
+            # Page keys act only where they make sense, so they cannot clash with the window's.
+            shortcut = QShortcut(sequence, widget)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+
+    def _size_columns(self) -> None:
+        average = self.table.fontMetrics().averageCharWidth()
+        for column, characters in COLUMN_CHARACTERS.items():
+            self.table.setColumnWidth(column, average * characters)
+
+    # -- PhasePage -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.model.set_editor(self.editor)
+        self._clear_message()
+
+    def on_change(self, change: Change) -> None:
+        self.model.on_change(change)
+
+    def focus_entry(self) -> None:
+        self.entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _add_from_entry(self) -> None:
+        editor = self.editor
+        if editor is None or not self.entry.text().strip():
+            return
+        session = editor.retro.session
+        last = self.model.last_event()
+        try:
+            entry = parse_entry(
+                self.entry.text(), session.timezone, session.incident_date,
+                last.at if last else None,
+            )
+        except EntryError as error:
+            self._show_message(str(error))
+            return
+        event = Event(
+            key="", at=entry.at, description=entry.description, actor=entry.actor, source="",
+            decision_point=self.decision_box.isChecked(),
+            learned_later=self.learned_box.isChecked(),
+        )
+        added = self.context.guard(lambda: editor.add(event))
+        if added is None:
+            return
+        self.entry.clear()
+        self.decision_box.setChecked(False)
+        self.learned_box.setChecked(False)
+        self._clear_message()
+        self._select(added)
+
+    def _update_event(self, event: Event, changes: dict[str, Any]) -> object:
+        editor = self.editor
+        if editor is None:
+            return None
+        return self.context.guard(lambda: editor.update(event, **changes))
+
+    def _toggle_current(self, column: int) -> None:
+        cell = self.table.currentIndex().siblingAtColumn(column)
+        if cell.isValid():
+            checked = cell.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            flipped = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+            self.model.setData(cell, flipped, Qt.ItemDataRole.CheckStateRole)
+
+    def _delete_selected(self) -> None:
+        editor = self.editor
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if editor is None or not rows:
+            return
+        for event in [self.model.event_at(row) for row in rows]:
+            self.context.guard(lambda event=event: editor.delete(event))
+        # The row that slid into place is selected, so Delete can be pressed again.
+        remaining = self.model.rowCount()
+        if remaining:
+            self._select(self.model.event_at(min(rows[0], remaining - 1)))
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _select(self, event: Event) -> None:
+        row = self.model.row_of(event)
+        if row is None:
+            return
+        index = self.model.index(row, DESCRIPTION)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _keep_current_visible(self, *_moved: object) -> None:
+        self.table.scrollTo(self.table.currentIndex())
+
+    def _show_message(self, text: str) -> None:
+        # The theme's overtime colour is its red, and keeps 7:1 contrast in every theme.
+        self.message.setStyleSheet(f"color: {current_palette().overtime.name()};")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _clear_message(self) -> None:
+        self._show_message("")

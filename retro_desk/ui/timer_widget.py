@@ -1,0 +1,93 @@
+"""The large countdown: it only paints what the phase timer says; the timer itself lives in the core."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from retro_desk.ui.theme import Palette, current_palette
+
+FLASH_MS = 700
+
+
+class TimerWidget(QWidget):
+    """Shows `07:42` or `+01:23`; colour by mode; one flash when the countdown reaches zero."""
+
+    def __init__(self, pixel_size: int = 56, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = "--:--"
+        self._mode = "normal"
+        self._running = False
+        self._flashing = False
+        self.pixel_size = pixel_size
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Phase timer")
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._end_flash)
+
+    def text(self) -> str:
+        return self._text
+
+    def mode(self) -> str:
+        return self._mode
+
+    def is_flashing(self) -> bool:
+        return self._flashing
+
+    def set_state(self, text: str, mode: str, running: bool) -> None:
+        if mode == "overtime" and self._mode != "overtime" and self._text != "--:--":
+            self.flash()
+        if (text, mode, running) != (self._text, self._mode, self._running):
+            self._text, self._mode, self._running = text, mode, running
+            self.setAccessibleDescription(f"{text}, {mode}{'' if running else ', paused'}")
+            self.update()
+
+    def flash(self) -> None:
+        self._flashing = True
+        self._flash_timer.start(FLASH_MS)
+        self.update()
+
+    def _end_flash(self) -> None:
+        self._flashing = False
+        self.update()
+
+    def set_pixel_size(self, pixel_size: int) -> None:
+        self.pixel_size = pixel_size
+        self.updateGeometry()
+        self.update()
+
+    def _font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(self.pixel_size)
+        font.setBold(True)
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
+        return font
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        metrics = QFontMetrics(self._font())
+        return QSize(metrics.horizontalAdvance("+00:00:00") + 24, metrics.height() + 12)
+
+    def colours(self, palette: Palette) -> tuple[QColor, QColor]:
+        """(text, background) for the current mode; the flash swaps them."""
+        text = {
+            "normal": palette.text,
+            "warning": palette.warning,
+            "overtime": palette.overtime,
+        }[self._mode]
+        background = palette.base
+        if self._flashing:
+            return background, text
+        return text, background
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        palette = current_palette()
+        text, background = self.colours(palette)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), background)
+        painter.setPen(text if self._running or self._mode == "overtime" else palette.muted)
+        painter.setFont(self._font())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.end()
