@@ -22,7 +22,7 @@ def synthetic_retro(events: int, title: str = "Synthetic retro") -> Retro:
             Event(
                 key=key,
                 at=(start + timedelta(seconds=17 * n)).isoformat(),
-                description=f"Step {n}: the on-call engineer checked the dashboard | *node-{n % 7}*",
+                description=f"Step {n}: the on-call engineer checked the graphs | *node-{n % 7}*",
                 actor=f"Person {n % 6}",
                 source="#incident",
                 decision_point=decision,

@@ -112,7 +112,7 @@ def dumps(retro: Retro) -> str:
 
 
 def read_file(path: Path) -> Retro:
-    """Read and validate a session file; every problem is a SessionFileError with a clear message."""
+    """Read and validate a session file; every problem is a SessionFileError, clearly worded."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -192,7 +192,9 @@ def from_document(document: Any) -> Retro:
         rationality=rationality,
         learnings=_items(root, "learnings", lambda o, p: Learning(_text(o, "text", p, True))),
         actions=_items(root, "actions", _action),
-        parking_lot=_items(root, "parking_lot", lambda o, p: ParkingItem(_text(o, "text", p, True))),
+        parking_lot=_items(
+            root, "parking_lot", lambda o, p: ParkingItem(_text(o, "text", p, True))
+        ),
         closing=_closing(closing_obj),
     )
 

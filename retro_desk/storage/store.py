@@ -153,7 +153,9 @@ class Store:
         conn.execute("PRAGMA busy_timeout = 3000")
         problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
-            raise NotARetroDatabase(f"{self.label}: the file is damaged ({problem}); left untouched")
+            raise NotARetroDatabase(
+                f"{self.label}: the file is damaged ({problem}); left untouched"
+            )
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise NewerDatabase(
@@ -309,7 +311,7 @@ class Store:
         table = _TABLES[type(item)]
         with self._write() as db:
             prefix = _KEY_PREFIX.get(type(item))
-            if prefix and not getattr(item, "key"):
+            if prefix and not item.key:
                 item = dataclasses.replace(item, key=_next_key(db, table, session_id, prefix))
             if position is None:
                 position = float(
@@ -489,7 +491,7 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 
 
 def _create(path: Path) -> None:
-    """Build a new database beside `path`, owner-only, then link it into place: never a half file."""
+    """Build a new database beside `path`, owner-only, then link it into place: no half file."""
     label = str(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

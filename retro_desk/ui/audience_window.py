@@ -1,4 +1,4 @@
-"""The window shared in the call: phase, prompt, timer and content in large type, nothing private."""
+"""The window shared in the call: phase, prompt, timer and content large; nothing private."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.files import write_atomic
 from retro_desk.markdown_export import render_markdown
 from retro_desk.model import ROTI_RANGE
+from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
 
@@ -69,10 +70,7 @@ class RotiPanel(QWidget):
         self.counts: dict[int, QLabel] = {}
         for column, value in enumerate(ROTI_RANGE):
             button = QPushButton(str(value), self)
-            font = button.font()
-            font.setPointSizeF(font.pointSizeF() * 1.6)
-            font.setBold(True)
-            button.setFont(font)
+            relative_font(button, 1.6, bold=True)
             button.setMinimumSize(56, 48)
             button.setToolTip(f"Record a vote of {value} (key {value})")
             # Focus stays on the panel, where the number keys vote.

@@ -45,6 +45,7 @@ from retro_desk.feelings_tally import tally
 from retro_desk.model import Feeling, Participant
 from retro_desk.ui.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
 from retro_desk.ui.flow_layout import FlowLayout
+from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.list_page import delete_action
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
@@ -209,10 +210,7 @@ class FeelingsPage(PhasePage):
     def _build_speaker_row(self) -> None:
         self.speaker = QLabel(self)
         self.speaker.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.speaker.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.speaker.setFont(font)
+        relative_font(self.speaker, 1.3, bold=True)
         self.previous_button = QPushButton("◀ Previous", self)
         self.next_button = QPushButton("Next ▶", self)
         self.speaker_row = QHBoxLayout()

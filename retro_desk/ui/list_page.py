@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Learning, ParkingItem
+from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.timeline_model import no_data
 
@@ -230,10 +231,7 @@ class LearningsPage(PhasePage):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         heading = QLabel("What made it hard? What helped?", self)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        heading.setFont(font)
+        relative_font(heading, 1.2, bold=True)
         self.panel = TextListPanel(context, Learning, "learnings", "Add a learning…", self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

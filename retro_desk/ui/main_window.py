@@ -1,4 +1,4 @@
-"""The facilitator's window: retros on the left, the live session in the middle, notes on the right."""
+"""The facilitator's window: retros on the left, the live session in the middle, notes right."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
+from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.new_session_dialog import NewSessionDialog
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import build_pages
@@ -178,7 +179,8 @@ class MainWindow(QMainWindow):
             self.editor.listeners.clear()
             self.editor.undo_stack.listeners.clear()
         self.editor = editor
-        self.timer = PhaseTimer(editor.retro.agenda, state, self.clock) if editor.retro.agenda else None
+        agenda = editor.retro.agenda
+        self.timer = PhaseTimer(agenda, state, self.clock) if agenda else None
         editor.listeners.append(self.on_change)
         editor.undo_stack.listeners.append(self._update_undo_actions)
         for page in self.pages.values():
@@ -281,7 +283,7 @@ class MainWindow(QMainWindow):
     # -- phases and timer ------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Repaint the timer and the stepper from the phase timer; the Qt timer only asks for this."""
+        """Repaint timer and stepper from the phase timer; the Qt timer only asks for this."""
         if not self.timer:
             self.timer_widget.set_state("--:--", "normal", False)
             return
@@ -419,8 +421,10 @@ class MainWindow(QMainWindow):
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         undo.setEnabled(bool(stack and stack.can_undo()))
         redo.setEnabled(bool(stack and stack.can_redo()))
-        undo.setText(f"&Undo {stack.undo_label().lower()}" if stack and stack.can_undo() else "&Undo")
-        redo.setText(f"&Redo {stack.redo_label().lower()}" if stack and stack.can_redo() else "&Redo")
+        undo_label = stack.undo_label().lower() if stack else ""
+        redo_label = stack.redo_label().lower() if stack else ""
+        undo.setText(f"&Undo {undo_label}".strip())
+        redo.setText(f"&Redo {redo_label}".strip())
 
     def _update_status(self) -> None:
         if not self.editor:
@@ -467,6 +471,7 @@ class MainWindow(QMainWindow):
         font = QFont(QApplication.font())
         font.setPointSizeF(self._base_point_size * factor)
         QApplication.setFont(font)
+        rescale_all()
         self.timer_widget.set_pixel_size(round(TIMER_PX * factor))
 
     def zoom_in(self) -> None:

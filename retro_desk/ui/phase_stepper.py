@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from retro_desk.model import AgendaItem
 from retro_desk.timefmt import format_duration
+from retro_desk.ui.fonts import relative_font
 
 
 class PhaseStepper(QWidget):
@@ -55,7 +55,7 @@ class PhaseStepper(QWidget):
             button = QPushButton(self)
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _checked=False, i=index: self.phase_chosen.emit(i))
             self._layout.addWidget(button)
             self._buttons.append(button)
@@ -70,15 +70,4 @@ class PromptLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self._follow_application_font()
-
-    def _follow_application_font(self) -> None:
-        font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * self.SCALE)
-        self.setFont(font)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        # An explicit font stops inheriting the application's, so zoom is followed by hand.
-        if event.type() == QEvent.Type.ApplicationFontChange:
-            self._follow_application_font()
-        super().changeEvent(event)
+        relative_font(self, self.SCALE)

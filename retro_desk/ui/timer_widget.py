@@ -1,4 +1,4 @@
-"""The large countdown: it only paints what the phase timer says; the timer itself lives in the core."""
+"""The large countdown: it only paints what the phase timer says; the timing is in the core."""
 
 from __future__ import annotations
 
