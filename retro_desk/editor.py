@@ -250,6 +250,25 @@ class SessionEditor:
     def add_roti_vote(self, value: int) -> None:
         self.set_roti([*self.retro.closing.roti, value])
 
+    def mark_finding(self, key: str, state: str) -> None:
+        """Record that a finding was reframed or kept as a named feeling ("open" undoes that)."""
+        before = self.retro.reflection_marks.get(key, "open")
+        if before == state:
+            return
+
+        def apply(value: str) -> Callable[[], None]:
+            def run() -> None:
+                self.store.set_reflection_mark(self.session_id, key, value)
+                if value == "open":
+                    self.retro.reflection_marks.pop(key, None)
+                else:
+                    self.retro.reflection_marks[key] = value
+                self._announce(Change("reflection_marks", "update", key))
+
+            return run
+
+        self.undo_stack.push(Command("Mark finding", apply(state), apply(before)))
+
     # -- counts for the status bar ---------------------------------------------------------
 
     def summary_counts(self) -> tuple[int, int]:

@@ -160,6 +160,8 @@ class Retro:
     parking_lot: list[ParkingItem] = field(default_factory=list)
     closing: Closing = field(default_factory=Closing)
     private_notes: str = ""
+    # Language-reflection finding key -> "reframed" or "named_feeling" (see reflection.py).
+    reflection_marks: dict[str, str] = field(default_factory=dict)
 
     def decision_points(self) -> list[Event]:
         return [event for event in self.timeline if event.decision_point]

@@ -30,6 +30,7 @@ from retro_desk.model import (
 from retro_desk.timefmt import TimeInputError, is_valid_zone, normalise_instant, parse_date
 
 FORMAT = "retro-desk.session"
+REFLECTION_STATES = ("reframed", "named_feeling")
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -47,7 +48,7 @@ class SessionFileError(ValueError):
 def to_document(retro: Retro) -> dict[str, Any]:
     """The JSON-ready document; private notes never leave the database."""
     s = retro.session
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "session": {
@@ -105,6 +106,12 @@ def to_document(retro: Retro) -> dict[str, Any]:
         "parking_lot": [{"text": item.text} for item in retro.parking_lot],
         "closing": {"roti": list(retro.closing.roti), "notes": retro.closing.notes},
     }
+    # An extension of version 1, written only when used, so plain files stay as DESIGN.md shows.
+    if retro.reflection_marks:
+        document["reflection_marks"] = [
+            {"key": key, "state": state} for key, state in retro.reflection_marks.items()
+        ]
+    return document
 
 
 def dumps(retro: Retro) -> str:
@@ -196,7 +203,20 @@ def from_document(document: Any) -> Retro:
             root, "parking_lot", lambda o, p: ParkingItem(_text(o, "text", p, True))
         ),
         closing=_closing(closing_obj),
+        reflection_marks=_reflection_marks(root),
     )
+
+
+def _reflection_marks(root: dict[str, Any]) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    for index, value in enumerate(_optional(root, "reflection_marks", "$", list, [])):
+        path = f"$.reflection_marks[{index}]"
+        obj = _object(value, path)
+        key = _text(obj, "key", path, required=True)
+        if key in marks:
+            raise SessionFileError(f"{path}.key", f"{key!r} appears twice")
+        marks[key] = _choice(obj, "state", path, REFLECTION_STATES, None)
+    return marks
 
 
 def _session(obj: dict[str, Any]) -> Session:

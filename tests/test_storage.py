@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from retro_desk import session_file
 from retro_desk.model import (
@@ -52,6 +53,7 @@ CHILD_TABLES = (
     "actions",
     "parking_lot",
     "roti_votes",
+    "reflection_marks",
 )
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -109,7 +111,8 @@ def test_schema_has_plain_named_tables(memory: Store) -> None:
     schema = memory.db.schema
     for table in CHILD_TABLES:
         assert f"CREATE TABLE {table}" in schema
-        assert f"CREATE INDEX {table}_by_session ON {table}(session_id, position)" in schema
+        if table != "reflection_marks":
+            assert f"CREATE INDEX {table}_by_session ON {table}(session_id, position)" in schema
     assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES)
     assert "CHECK (kind IN ('own', 'external'))" in schema
     assert "CHECK (status IN ('draft', 'live', 'closed'))" in schema
@@ -126,7 +129,7 @@ def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["m001_initial"]
+        assert applied == ["m001_initial", "m002_reflection_marks"]
         assert store.list_sessions() == []
     finally:
         store.close()
@@ -138,17 +141,43 @@ def test_reopening_current_schema_applies_nothing_and_keeps_data(saved_db: Path)
     with sqlite3.connect(saved_db) as conn:
         before = conn.execute("SELECT * FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert len(before) == 1
+    assert len(before) == 2
     store = Store.open(saved_db)
     try:
         assert migrations.pending(store.db) == []
         after = store.db.execute("SELECT * FROM _sqlite_migrations").fetchall()
         assert after == before  # same row, same applied_at: nothing re-ran
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         [session] = store.list_sessions()
         assert session.id is not None
         loaded = store.load_retro(session.id)
         assert session_file.to_document(loaded) == session_file.to_document(sample())
+    finally:
+        store.close()
+
+
+def test_database_of_the_previous_schema_is_migrated_and_keeps_its_data(db_path: Path) -> None:
+    # Build a version-1 file as the first release left it: only m001 applied.
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db_path)
+    old = Database(conn)
+    migrations.apply(old, stop_before="m002_reflection_marks")
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old["sessions"].insert({"uuid": "u1", "title": "Kept", "kind": "own"})
+    conn.commit()
+    conn.close()
+    store = Store.open(db_path)
+    try:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert "reflection_marks" in store.db.table_names()
+        [session] = store.list_sessions()
+        assert session.title == "Kept"
+        assert session.id is not None
+        store.set_reflection_mark(session.id, "timeline:e1:description:hindsight:obviously",
+                                  "reframed")
+        assert store.load_retro(session.id).reflection_marks == {
+            "timeline:e1:description:hindsight:obviously": "reframed"
+        }
     finally:
         store.close()
 
@@ -383,6 +412,7 @@ def test_delete_session_cascades(memory: Store) -> None:
     memory.add_item(keep, Learning("kept"))
     gone = memory.create_retro(sample())
     memory.set_roti(gone, [4])
+    memory.set_reflection_mark(gone, "learnings:1:text:hindsight:obviously", "reframed")
     assert all(count(memory, table, gone) > 0 for table in CHILD_TABLES)
 
     memory.delete_session(gone)

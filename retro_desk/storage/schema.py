@@ -6,7 +6,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 # Bumped by every migration; a file with a higher number comes from a newer Retro Desk.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 migrations = Migrations("retro_desk")
 
@@ -93,3 +93,19 @@ def m001_initial(db: Database) -> None:
                 """
             )
     db.execute("PRAGMA user_version = 1")
+
+
+@migrations()
+def m002_reflection_marks(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE reflection_marks (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('reframed', 'named_feeling')),
+            UNIQUE (session_id, key)
+        )
+        """
+    )
+    db.execute("PRAGMA user_version = 2")

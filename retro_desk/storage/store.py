@@ -238,6 +238,10 @@ class Store:
                 {"session_id": session_id, "position": float(i), "value": v}
                 for i, v in enumerate(retro.closing.roti)
             )
+            db["reflection_marks"].insert_all(
+                {"session_id": session_id, "key": key, "state": state}
+                for key, state in retro.reflection_marks.items()
+            )
         retro.session.id = session_id
         return session_id
 
@@ -266,7 +270,29 @@ class Store:
             parking_lot=self.items(session_id, ParkingItem),
             closing=Closing(roti=votes, notes=extra[0]),
             private_notes=extra[1],
+            reflection_marks=self.reflection_marks(session_id),
         )
+
+    @_known_errors
+    def reflection_marks(self, session_id: int) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT key, state FROM reflection_marks WHERE session_id = ? ORDER BY id",
+            [session_id],
+        )
+        return {str(key): str(state) for key, state in rows}
+
+    @_known_errors
+    def set_reflection_mark(self, session_id: int, key: str, state: str) -> None:
+        """Record what became of a finding; "open" forgets the mark."""
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM reflection_marks WHERE session_id = ? AND key = ?", [session_id, key]
+            )
+            if state != "open":
+                db.execute(
+                    "INSERT INTO reflection_marks (session_id, key, state) VALUES (?, ?, ?)",
+                    [session_id, key, state],
+                )
 
     @_known_errors
     def update_session(self, session_id: int, **changes: Any) -> None:

@@ -31,7 +31,6 @@ from retro_desk.ui.list_page import (
 )
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
-from retro_desk.ui.timeline_model import no_data
 
 DONE, DESCRIPTION, OWNER, DUE = range(4)
 HEADERS = ("Done", "Description", "Owner", "Due")
@@ -120,7 +119,7 @@ class ActionsModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        return no_data()
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -132,7 +131,7 @@ class ActionsModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return no_data()
+            return None
         action = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.UserRole:
@@ -143,7 +142,7 @@ class ActionsModel(QAbstractTableModel):
             return (action.description, action.owner, action.due or "")[column - 1]
         if role == Qt.ItemDataRole.ToolTipRole and column == DUE:
             return "Due date, YYYY-MM-DD (F2 to change)"
-        return no_data()
+        return None
 
     def setData(  # noqa: N802 - Qt's name
         self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole

@@ -29,7 +29,6 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Learning, ParkingItem
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.timeline_model import no_data
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -125,13 +124,13 @@ class TextItemsModel(QAbstractListModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return no_data()
+            return None
         item = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return item.text
         if role == Qt.ItemDataRole.UserRole:
             return item
-        return no_data()
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)

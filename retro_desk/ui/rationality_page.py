@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut, QTextCursor
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import CATEGORIES, Event
 from retro_desk.questions import questions_for
 from retro_desk.timefmt import local_display, sort_key
+from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 
 EMPTY_HINT = "Mark decision points in the timeline (Ctrl+D) to discuss them here."
@@ -75,7 +76,8 @@ class _AnswerCard(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.questions)
         layout.addWidget(self.answer)
-        self._apply_fonts()
+        relative_font(self.title, 1.1, bold=True)
+        self._fit_answer()
 
     def set_questions(self, questions: list[str]) -> None:
         self.questions.setText("\n".join(f"• {question}" for question in questions))
@@ -102,12 +104,9 @@ class _AnswerCard(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._apply_fonts()
+            self._fit_answer()
 
-    def _apply_fonts(self) -> None:
-        title = QFont(self.font())
-        title.setBold(True)
-        self.title.setFont(title)
+    def _fit_answer(self) -> None:
         # Three lines of answer are visible at once; more scroll inside the field.
         lines = self.answer.fontMetrics().lineSpacing() * 3
         self.answer.setFixedHeight(lines + 2 * self.answer.frameWidth() + 12)
@@ -192,7 +191,10 @@ class RationalityPage(PhasePage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(self.stack)
-        self._apply_fonts()
+        # The event under discussion is what the room reads, so it is the largest text here.
+        relative_font(self.event_heading, 1.0, bold=True)
+        relative_font(self.event_text, 1.3)
+        relative_font(self.empty, 1.3)
 
         self.decisions.currentItemChanged.connect(self._chosen)
         for keys, step in ((NEXT_KEYS, 1), (PREVIOUS_KEYS, -1)):
@@ -340,18 +342,3 @@ class RationalityPage(PhasePage):
             elif event.type() == QEvent.Type.FocusOut:
                 self.commit_pending()
         return super().eventFilter(watched, event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._apply_fonts()
-
-    def _apply_fonts(self) -> None:
-        # The event under discussion is what the room reads, so it is the largest text here.
-        heading = QFont(self.font())
-        heading.setBold(True)
-        self.event_heading.setFont(heading)
-        large = QFont(self.font())
-        large.setPointSizeF(large.pointSizeF() * 1.3)
-        self.event_text.setFont(large)
-        self.empty.setFont(large)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import PySide6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -47,20 +44,6 @@ LEARNED_LATER_MARK = "learned later"
 LEARNED_LATER_TIP = "Learned later: not known to the people responding at the time."
 
 OrderKey = tuple[float, int, str]
-
-# PySide6 6.12 drops one reference to None each time a Python data() or headerData() called
-# from C++ returns it; before Python 3.12 made None immortal, that kills the process after a
-# few thousand paints. Handing the reference back is harmless where the bug is absent.
-_RETURNS_NONE_UNCOUNTED = sys.version_info < (3, 12) and PySide6.__version_info__[:2] == (6, 12)
-if _RETURNS_NONE_UNCOUNTED:
-    ctypes.pythonapi.Py_IncRef.argtypes = [ctypes.py_object]
-
-
-def no_data() -> None:
-    """What data() and headerData() return for "nothing here"."""
-    if _RETURNS_NONE_UNCOUNTED:
-        ctypes.pythonapi.Py_IncRef(None)
-
 
 def time_order(event: Event) -> OrderKey:
     """Rows sort by instant, then key; keys are e1, e2 … e10, so length first keeps adding order."""
@@ -205,7 +188,7 @@ class TimelineModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        return no_data()
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -217,7 +200,7 @@ class TimelineModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
-            return no_data()
+            return None
         event = self._events[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.UserRole:
@@ -244,12 +227,12 @@ class TimelineModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(event, column)
-        return no_data()
+        return None
 
     def _tooltip(self, event: Event, column: int) -> str | None:
         if column == TIME:
             return local_display(event.at, self._timezone())
-        return LEARNED_LATER_TIP if event.learned_later else no_data()
+        return LEARNED_LATER_TIP if event.learned_later else None
 
     def _display(self, event: Event, column: int) -> str:
         if column == TIME:
