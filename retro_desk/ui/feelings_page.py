@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change
 from retro_desk.feelings_tally import tally
+from retro_desk.language import find_blame
 from retro_desk.model import Feeling, Participant
 from retro_desk.ui.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
 from retro_desk.ui.flow_layout import FlowLayout
@@ -201,6 +202,7 @@ class FeelingsPage(PhasePage):
         layout.addLayout(self.speaker_row)
         layout.addWidget(middle, 1)
         layout.addLayout(self.entry_row)
+        layout.addWidget(self.name_blame, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.hint)
         self.setTabOrder(self.words, self.note)
         self.setTabOrder(self.note, self.attribute)
@@ -293,10 +295,16 @@ class FeelingsPage(PhasePage):
         self.attribute.toggled.connect(self._show_speaker)
         self.hint = QLabel(self)
         self.hint.setAccessibleName("Hint")
+        # A blame phrase in the feelings round is welcome: it is offered as a named feeling.
+        self.name_blame = QPushButton(self)
+        self.name_blame.setVisible(False)
+        self.name_blame.clicked.connect(self.record_named_blame)
+        self._blame_phrase = ""
         for line in (self.words, self.note):
             self.context.decorate_text(line)
             line.returnPressed.connect(self.record_entry)
             line.textEdited.connect(self.hint.clear)
+            line.textChanged.connect(self._offer_named_blame)
         self.entry_row = QHBoxLayout()
         self.entry_row.addWidget(self.words, 2)
         self.entry_row.addWidget(self.note, 3)
@@ -358,8 +366,22 @@ class FeelingsPage(PhasePage):
             words.setdefault(word.casefold(), spelled.get(word.casefold(), word))
         return list(words.values())
 
-    def record_entry(self) -> None:
-        words = self.entry_words()
+    def _offer_named_blame(self) -> None:
+        findings = find_blame(self.note.text()) or find_blame(self.words.text())
+        self._blame_phrase = " ".join(findings[0].phrase.split()) if findings else ""
+        self.name_blame.setVisible(bool(findings))
+        if findings:
+            # "&" would become a mnemonic; the phrase is shown as typed.
+            phrase = self._blame_phrase.replace("&", "&&")
+            self.name_blame.setText(f"Record “{phrase}” as a named &blame feeling")
+
+    def record_named_blame(self) -> None:
+        """Keep the blame phrase as a word of this entry, and the entry as a blame feeling."""
+        if self._blame_phrase:
+            self.record_entry(extra_word=self._blame_phrase.casefold(), blame=True)
+
+    def record_entry(self, extra_word: str = "", blame: bool = False) -> None:
+        words = self.entry_words() + ([extra_word] if extra_word else [])
         editor = self.editor
         if not words:
             self.hint.setText(EMPTY_HINT)
@@ -370,7 +392,8 @@ class FeelingsPage(PhasePage):
             words=words,
             note=self.note.text().strip(),
             participant=self.current_speaker_key() if self.attribute.isChecked() else None,
-            blame_feeling=any(is_blame_word(word, self.context.vocabulary) for word in words),
+            blame_feeling=blame
+            or any(is_blame_word(word, self.context.vocabulary) for word in words),
         )
         if self.context.guard(lambda: editor.add(feeling)) is None:
             return

@@ -28,10 +28,12 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.files import write_atomic
 from retro_desk.markdown_export import render_markdown
 from retro_desk.questions import phase_prompt
+from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
+from retro_desk.ui.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.new_session_dialog import NewSessionDialog
 from retro_desk.ui.page import PageContext, PhasePage
@@ -63,7 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.editor: SessionEditor | None = None
         self.timer: PhaseTimer | None = None
-        self.context = context or PageContext()
+        self.context = context or PageContext(decorate_text=attach_highlighter)
         self.context.report_error = self.report_error
         self.setWindowTitle("Retro Desk")
         self.audience = None
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.stack, 1)
 
         self.side = SidePanel(self.context, self)
+        self.side.reflection.jump_requested.connect(self.reveal)
 
         self.splitter = QSplitter(self)
         self.splitter.addWidget(self.sessions)
@@ -385,6 +388,21 @@ class MainWindow(QMainWindow):
         self.tick()
         if self.audience is not None:
             self.audience.refresh()
+
+    def reveal(self, place: Place) -> None:
+        """Show where a finding is: its phase, and the item itself where the page can."""
+        if not self.timer:
+            return
+        if not place.phase:
+            self.side.parking.setFocus()
+            return
+        phases = [item.phase for item in self.timer.agenda]
+        if place.phase in phases:
+            self.go_to_phase(phases.index(place.phase))
+        page = self.pages.get(place.phase)
+        reveal = getattr(page, "reveal", None)
+        if reveal is not None:
+            reveal(place)
 
     def focus_entry(self) -> None:
         page = self.current_page()

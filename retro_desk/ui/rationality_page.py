@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import CATEGORIES, Event
 from retro_desk.questions import questions_for
+from retro_desk.reflection import Place
 from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
@@ -269,6 +270,17 @@ class RationalityPage(PhasePage):
             # True once stored; a refused store keeps the field dirty, to be tried again.
             if self.context.guard(lambda store=store: store() or True):
                 card.dirty = False
+
+    def reveal(self, place: Place) -> None:
+        """Show the decision point and the answer a language-reflection finding is in."""
+        event_key, _, category = place.ref.partition(":")
+        for row in range(self.decisions.count()):
+            if self.decisions.item(row).data(Qt.ItemDataRole.UserRole) == event_key:
+                self.decisions.setCurrentRow(row)
+                break
+        card = self.cards.get(category)
+        if card is not None:
+            card.answer.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def step(self, offset: int) -> None:
         """Go to the next (1) or previous (-1) decision point, storing typed answers first."""

@@ -9,6 +9,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import ParkingItem
 from retro_desk.ui.list_page import TextListPanel
 from retro_desk.ui.page import PageContext
+from retro_desk.ui.reflection_panel import ReflectionPanel
 
 IDLE_SAVE_MS = 800
 
@@ -84,12 +85,11 @@ class SidePanel(QWidget):
         self.context = context
         self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…")
         self.notes = PrivateNotes(context, self)
-        self.reflection_host = QWidget(self)
-        QVBoxLayout(self.reflection_host).setContentsMargins(0, 0, 0, 0)
+        self.reflection = ReflectionPanel(context, self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(section("&Parking lot", self.parking, splitter))
         splitter.addWidget(section("Private &notes (not shared)", self.notes, splitter))
-        splitter.addWidget(section("Language reflection", self.reflection_host, splitter))
+        splitter.addWidget(section("&Language reflection", self.reflection, splitter))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -97,10 +97,12 @@ class SidePanel(QWidget):
     def set_editor(self, editor: SessionEditor | None) -> None:
         self.parking.set_editor(editor)
         self.notes.set_editor(editor)
+        self.reflection.set_editor(editor)
 
     def on_change(self, change: Change) -> None:
         self.parking.on_change(change)
         self.notes.on_change(change)
+        self.reflection.on_change(change)
 
     def commit_pending(self) -> None:
         self.notes.commit_pending()

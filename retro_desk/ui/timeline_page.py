@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change
 from retro_desk.model import Event
+from retro_desk.reflection import Place
 from retro_desk.timefmt import TimeInputError, parse_quick_time
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
@@ -332,6 +333,14 @@ class TimelinePage(PhasePage):
             self._select(self.model.event_at(min(rows[0], remaining - 1)))
 
     # -- showing ---------------------------------------------------------------------------
+
+    def reveal(self, place: Place) -> None:
+        """Select the event a language-reflection finding is in."""
+        events = self.editor.retro.timeline if self.editor else []
+        event = next((e for e in events if e.key == place.ref), None)
+        if event is not None:
+            self._select(event)
+            self.table.setFocus()
 
     def _select(self, event: Event) -> None:
         row = self.model.row_of(event)

@@ -1,0 +1,124 @@
+"""The language reflection of a whole retro: where blame framing appears, and what became of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from retro_desk.language import CATEGORIES, Finding, category_title, find_blame
+from retro_desk.model import Retro
+from retro_desk.timefmt import TimeInputError, local_display
+
+# What the group did with a finding; "open" is never stored.
+STATES: tuple[str, ...] = ("open", "reframed", "named_feeling")
+STATE_LABELS = {"open": "open", "reframed": "reframed", "named_feeling": "kept as a named feeling"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a text lives in a retro: enough to jump there and to name it to a person."""
+
+    part: str
+    ref: str
+    field: str
+    phase: str
+    label: str
+
+
+@dataclass(frozen=True)
+class LocatedFinding:
+    place: Place
+    finding: Finding
+
+    @property
+    def key(self) -> str:
+        """Stable across edits elsewhere in the text: where, which pattern, which words."""
+        place, finding = self.place, self.finding
+        phrase = " ".join(finding.phrase.casefold().split())
+        return f"{place.part}:{place.ref}:{place.field}:{finding.category}:{phrase}"
+
+
+@dataclass
+class ReflectionSummary:
+    per_category: dict[str, int] = field(default_factory=dict)
+    reframed: int = 0
+    named: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_category.values())
+
+
+def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
+    """Every shared text of a retro (private notes are the facilitator's own and stay out)."""
+    session = retro.session
+    yield Place("session", "", "summary", "opening", "Summary"), session.summary
+    for index, feeling in enumerate(retro.feelings, start=1):
+        yield Place("feelings", str(feeling.id), "note", "feelings", f"Feeling {index}"), \
+            feeling.note
+    events = {event.key: event for event in retro.timeline}
+    for event in retro.timeline:
+        label = f"Timeline {_clock(event.at, session.timezone)}"
+        yield Place("timeline", event.key, "description", "timeline", label), event.description
+    for answer in retro.rationality:
+        event = events.get(answer.event)
+        when = _clock(event.at, session.timezone) if event else answer.event
+        place = Place("rationality", f"{answer.event}:{answer.category}", "answer",
+                      "rationality", f"Decision {when}, {answer.category.replace('_', ' ')}")
+        yield place, answer.answer
+    for index, learning in enumerate(retro.learnings, start=1):
+        yield Place("learnings", str(learning.id), "text", "learnings", f"Learning {index}"), \
+            learning.text
+    for index, action in enumerate(retro.actions, start=1):
+        yield Place("actions", str(action.id), "description", "actions", f"Action {index}"), \
+            action.description
+    for index, item in enumerate(retro.parking_lot, start=1):
+        yield Place("parking_lot", str(item.id), "text", "", f"Parking lot {index}"), item.text
+    yield Place("closing_notes", "", "notes", "close", "Closing notes"), retro.closing.notes
+
+
+def retro_findings(
+    retro: Retro, find: Callable[[str], list[Finding]] = find_blame
+) -> list[LocatedFinding]:
+    return [
+        LocatedFinding(place, finding)
+        for place, text in retro_texts(retro)
+        if text
+        for finding in find(text)
+    ]
+
+
+def summarise(findings: list[LocatedFinding], marks: dict[str, str]) -> ReflectionSummary:
+    summary = ReflectionSummary()
+    for located in findings:
+        category = located.finding.category
+        summary.per_category[category] = summary.per_category.get(category, 0) + 1
+        state = marks.get(located.key, "open")
+        summary.reframed += state == "reframed"
+        summary.named += state == "named_feeling"
+    return summary
+
+
+def render_markdown(summary: ReflectionSummary) -> str:
+    """The export's short section: counts only, so nothing anyone typed is repeated or exposed."""
+    lines = ["## Language reflection", ""]
+    if not summary.total:
+        lines.append("No blame, hindsight or counterfactual framing was noticed in the notes.")
+        return "\n".join(lines) + "\n"
+    lines.append(
+        f"{summary.total} phrases of blame framing were noticed; {summary.reframed} reframed as"
+        f" how/what questions, {summary.named} kept as named feelings."
+    )
+    lines += ["", "| Pattern | Times noticed |", "|---|---:|"]
+    for category in CATEGORIES:
+        count = summary.per_category.get(category, 0)
+        if count:
+            lines.append(f"| {category_title(category)} | {count} |")
+    return "\n".join(lines) + "\n"
+
+
+def _clock(at: str, tz: str) -> str:
+    try:
+        return local_display(at, tz, with_date=False)[:5]
+    except TimeInputError:
+        return at

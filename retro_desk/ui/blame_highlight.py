@@ -1,0 +1,142 @@
+"""Blame language highlighted as you type; a tooltip names the pattern and a better question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import (
+    QHelpEvent,
+    QInputMethodEvent,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from retro_desk.language import Finding, category_title, find_blame
+from retro_desk.ui.theme import current_palette
+
+Finder = Callable[[str], list[Finding]]
+
+
+def tooltip_text(finding: Finding) -> str:
+    return (
+        f"{category_title(finding.category)}: “{finding.phrase}”\n"
+        f"Try asking instead: {finding.prompt}"
+    )
+
+
+def blame_format() -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setBackground(current_palette().highlight_blame)
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+    fmt.setUnderlineColor(current_palette().blame)
+    return fmt
+
+
+def finding_at(findings: list[Finding], position: int) -> Finding | None:
+    for finding in findings:
+        if finding.start <= position < finding.end:
+            return finding
+    return None
+
+
+class BlameHighlighter(QSyntaxHighlighter):
+    """Marks findings in a document. The whole text is matched once per edit, so a phrase broken
+    across lines is found too; each block then paints its share of the findings."""
+
+    def __init__(self, document: QTextDocument, find: Finder = find_blame) -> None:
+        self._find = find
+        self._text: str | None = None
+        self.findings: list[Finding] = []
+        super().__init__(document)
+
+    def _refresh(self) -> None:
+        # Keyed on the text itself: setPlainText() starts the document's revision count anew.
+        text = self.document().toPlainText()
+        if text != self._text:
+            self._text = text
+            self.findings = self._find(text)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._refresh()
+        block: QTextBlock = self.currentBlock()
+        start, end = block.position(), block.position() + len(text)
+        fmt = blame_format()
+        for finding in self.findings:
+            if finding.end <= start or finding.start >= end:
+                continue
+            left = max(finding.start, start) - start
+            right = min(finding.end, end) - start
+            self.setFormat(left, right - left, fmt)
+
+    def finding_at(self, position: int) -> Finding | None:
+        self._refresh()
+        return finding_at(self.findings, position)
+
+
+class _DocumentTooltips(QObject):
+    def __init__(self, editor: QPlainTextEdit | QTextEdit, highlighter: BlameHighlighter) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.highlighter = highlighter
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            position = self.editor.cursorForPosition(event.pos()).position()
+            finding = self.highlighter.finding_at(position)
+            if finding is not None:
+                QToolTip.showText(event.globalPos(), tooltip_text(finding), self.editor)
+                return True
+        return False
+
+
+class LineHighlighter(QObject):
+    """QLineEdit has no document to highlight, but it paints input-method formats; findings are
+    handed to it as such, which changes how the text looks and nothing else."""
+
+    def __init__(self, line: QLineEdit, find: Finder = find_blame) -> None:
+        super().__init__(line)
+        self.line = line
+        self._find = find
+        self.findings: list[Finding] = []
+        line.textChanged.connect(self.refresh)
+        line.installEventFilter(self)
+
+    def refresh(self) -> None:
+        self.findings = self._find(self.line.text())
+        cursor = self.line.cursorPosition()
+        fmt = blame_format()
+        attributes = [
+            QInputMethodEvent.Attribute(
+                QInputMethodEvent.AttributeType.TextFormat,
+                finding.start - cursor,
+                finding.end - finding.start,
+                fmt,
+            )
+            for finding in self.findings
+        ]
+        QCoreApplication.sendEvent(self.line, QInputMethodEvent("", attributes))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            finding = finding_at(self.findings, self.line.cursorPositionAt(event.pos()))
+            if finding is not None:
+                QToolTip.showText(event.globalPos(), tooltip_text(finding), self.line)
+                return True
+        return False
+
+
+def attach(widget: QWidget, find: Finder = find_blame) -> QObject | None:
+    """Highlight blame language in any text field; returns the helper (kept alive by `widget`)."""
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        highlighter = BlameHighlighter(widget.document(), find)
+        widget.viewport().installEventFilter(_DocumentTooltips(widget, highlighter))
+        widget.setProperty("blame_highlighter", True)
+        return highlighter
+    if isinstance(widget, QLineEdit):
+        widget.setProperty("blame_highlighter", True)
+        return LineHighlighter(widget, find)
+    return None

@@ -1,0 +1,469 @@
+"""Tests for the blame-language matcher: the sentence table, context rules, user rules, speed."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retro_desk import language
+from retro_desk.language import (
+    CATEGORIES,
+    CATEGORY_TITLES,
+    Finding,
+    Matcher,
+    builtin_rules,
+    category_prompt,
+    category_title,
+    configure,
+    find_blame,
+    load_rules,
+    load_user_rules,
+    user_rules_path,
+)
+
+TABLE_PATH = Path(__file__).parent / "data" / "blame_sentences.toml"
+TABLE: dict[str, dict[str, list[str]]] = tomllib.loads(TABLE_PATH.read_text(encoding="utf-8"))
+MAX_MISS_RATE = 0.05
+MAX_FALSE_ALARM_RATE = 0.05
+
+FLAGGED = [
+    (category, sentence)
+    for category, section in TABLE.items()
+    for sentence in section.get("flag", [])
+]
+PASSING = [
+    (category, sentence)
+    for category, section in TABLE.items()
+    for sentence in section.get("pass", [])
+]
+
+
+def unmark(sentence: str) -> tuple[str, int, int]:
+    """The sentence without its «marks», and the offsets of the marked words."""
+    start = sentence.index("«")
+    end = sentence.index("»") - 1
+    return sentence.replace("«", "").replace("»", ""), start, end
+
+
+def flags_as(category: str, sentence: str) -> bool:
+    text, start, end = unmark(sentence)
+    return any(
+        finding.category == category and finding.start < end and finding.end > start
+        for finding in find_blame(text)
+    )
+
+
+def assert_well_formed(text: str, findings: list[Finding]) -> None:
+    previous_end = 0
+    for finding in findings:
+        assert 0 <= previous_end <= finding.start < finding.end <= len(text)
+        assert text[finding.start : finding.end] == finding.phrase
+        assert finding.category in CATEGORIES
+        assert finding.prompt
+        previous_end = finding.end
+
+
+@pytest.fixture(autouse=True)
+def builtin_configuration() -> Iterator[None]:
+    """Every test starts and ends with find_blame on the built-in rules."""
+    configure(None)
+    yield
+    configure(None)
+
+
+# --- the sentence table ------------------------------------------------------------------------
+
+
+def test_table_covers_every_category_broadly() -> None:
+    assert set(TABLE) == {*CATEGORIES, "neutral"}
+    for category in CATEGORIES:
+        assert len(TABLE[category]["flag"]) >= 12, category
+        assert len(TABLE[category]["pass"]) >= 10, category
+        for sentence in TABLE[category]["flag"]:
+            assert sentence.count("«") == sentence.count("»") == 1, sentence
+
+
+@pytest.mark.parametrize(("category", "sentence"), FLAGGED)
+def test_blame_sentence_is_flagged_where_marked(category: str, sentence: str) -> None:
+    text, _, _ = unmark(sentence)
+    findings = find_blame(text)
+    assert_well_formed(text, findings)
+    assert flags_as(category, sentence), [(f.category, f.phrase) for f in findings]
+
+
+@pytest.mark.parametrize(("category", "sentence"), PASSING)
+def test_near_miss_is_not_flagged(category: str, sentence: str) -> None:
+    assert find_blame(sentence) == []
+
+
+def test_miss_and_false_alarm_rates_stay_low() -> None:
+    misses = sum(not flags_as(category, sentence) for category, sentence in FLAGGED)
+    false_alarms = sum(bool(find_blame(sentence)) for _, sentence in PASSING)
+    assert misses / len(FLAGGED) <= MAX_MISS_RATE
+    assert false_alarms / len(PASSING) <= MAX_FALSE_ALARM_RATE
+
+
+# --- what makes a phrase blame ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the on-call engineer failed to notice the page",
+        "she failed to mention it",
+        "Bob failed to restart it",
+        "they failed to check the lag",
+        "our SRE fails to escalate",
+        "failing to notice the alert cost us an hour",
+    ],
+)
+def test_failed_to_is_blame_when_a_person_is_the_subject(text: str) -> None:
+    assert [f.category for f in find_blame(text)] == ["counterfactual"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cron job failed to start",
+        "the deploy failed to complete",
+        "DNS failed to resolve",
+        "the pod fails to schedule on tainted nodes",
+        "Redis failed to restart",
+    ],
+)
+def test_failed_to_is_a_fact_when_a_machine_is_the_subject(text: str) -> None:
+    assert find_blame(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("She should have paged.", "should have paged"),
+        ("She should've paged.", "should've paged"),
+        ("She SHOULD HAVE PAGED.", "SHOULD HAVE PAGED"),
+        ("She shouldn't have paged.", "shouldn't have paged"),
+        ("She shouldn’t have paged.", "shouldn’t have paged"),
+        ("She should not have paged.", "should not have paged"),
+        ("She should have\n  paged.", "should have\n  paged"),
+        ("She should\thave   just paged.", "should\thave   just paged"),
+        ("He fails to notice.", "fails to notice"),
+        ("He failed to notice.", "failed to notice"),
+        ("By failing to notice, he lost time.", "failing to notice"),
+    ],
+)
+def test_contractions_inflections_case_and_line_breaks(text: str, phrase: str) -> None:
+    findings = find_blame(text)
+    assert [(f.category, f.phrase) for f in findings] == [("counterfactual", phrase)]
+    assert text[findings[0].start : findings[0].end] == phrase
+
+
+def test_phrases_are_whole_words_only() -> None:
+    assert find_blame("The shouldhavebeen flag and the karmic scheduler.") == []
+    assert find_blame("preobviously") == []
+
+
+def test_the_longest_overlapping_phrase_wins() -> None:
+    findings = find_blame("It should have been obvious to anyone.")
+    assert [(f.category, f.phrase) for f in findings] == [("hindsight", "should have been obvious")]
+
+
+def test_findings_are_sorted_and_carry_a_how_or_what_prompt() -> None:
+    text = "Obviously he was careless, and honestly they deserved it. The root cause was Bob."
+    findings = find_blame(text)
+    assert [f.category for f in findings] == [
+        "hindsight",
+        "character",
+        "retributive",
+        "single_cause",
+    ]
+    assert_well_formed(text, findings)
+    assert all(f.prompt.startswith(("What", "How")) for f in findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What did you know then that made rollback look right?",
+        "What made the rollback look like the obvious choice?",
+        "How clearly could you see the queue at 14:05?",
+        "What would you have needed to notice it sooner?",
+        "Which signs did you see, and what else did they fit?",
+    ],
+)
+def test_facilitator_questions_are_not_flagged(text: str) -> None:
+    assert find_blame(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Why didn't they roll back?", "counterfactual"),
+        ("Shouldn't they have known better?", "counterfactual"),
+        ("Who is to blame?", "single_cause"),
+        ("What made them so careless?", "character"),
+        ("How hard can it be?", "minimising"),
+    ],
+)
+def test_blaming_questions_are_still_flagged(text: str, category: str) -> None:
+    assert [f.category for f in find_blame(text)] == [category]
+
+
+def test_question_quietness_is_per_sentence() -> None:
+    text = "What did you see? Obviously she should have paged."
+    assert [f.phrase for f in find_blame(text)] == ["Obviously", "should have paged"]
+
+
+# --- robustness --------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    """should have been obvious failed to she job root cause just had karma serves them right not
+    we would never İstanbul naïve 日本 — ? ! . ' ’ fault Bob's if only careless clearly labelled
+    decided ignore human error deserved it is blame nobody all they do was at the""".split()
+)
+SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", "? ", "\n\n- ", "\t"])
+PHRASE_TEXTS = st.lists(st.tuples(WORDS, SEPARATORS), max_size=60).map(
+    lambda pairs: "".join(word + separator for word, separator in pairs)
+)
+TABLE_TEXTS = st.lists(
+    st.sampled_from([unmark(s)[0] for _, s in FLAGGED] + [s for _, s in PASSING]), max_size=8
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=400), PHRASE_TEXTS, TABLE_TEXTS))
+def test_findings_are_always_well_formed(text: str) -> None:
+    assert_well_formed(text, find_blame(text))
+
+
+@pytest.fixture(scope="module")
+def exhaustive_matcher() -> Matcher:
+    """The built-in rules with each pattern tried everywhere instead of only near keywords."""
+    with mock.patch.object(language, "_keywords", return_value=None):
+        return Matcher(builtin_rules())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PHRASE_TEXTS, TABLE_TEXTS))
+def test_keyword_search_finds_what_trying_everywhere_finds(
+    exhaustive_matcher: Matcher, text: str
+) -> None:
+    expected = exhaustive_matcher.find(text)
+    assert find_blame(text) == expected
+    assert [f.rule_id for f in find_blame(text)] == [f.rule_id for f in expected]
+
+
+def test_offsets_survive_characters_that_change_length_when_lower_cased() -> None:
+    text = "İİİ: honestly, İstanbul's ops team deserved it."
+    findings = find_blame(text)
+    assert [f.phrase for f in findings] == ["deserved it"]
+    assert_well_formed(text, findings)
+
+
+def test_empty_and_blank_text() -> None:
+    assert find_blame("") == []
+    assert find_blame(" \n\t ") == []
+
+
+# --- the rules file and the category API --------------------------------------------------------
+
+
+def test_categories_titles_and_default_prompts() -> None:
+    assert CATEGORIES == (
+        "counterfactual",
+        "hindsight",
+        "character",
+        "human_error",
+        "single_cause",
+        "choice",
+        "minimising",
+        "distancing",
+        "retributive",
+    )
+    assert set(CATEGORY_TITLES) == set(CATEGORIES)
+    for category in CATEGORIES:
+        assert category_title(category)
+        assert category_prompt(category).startswith(("What", "How"))
+        assert category_prompt(category).endswith("?")
+
+
+def test_builtin_rules_are_complete_and_ask_how_or_what() -> None:
+    rules = builtin_rules().rules
+    assert len({rule.id for rule in rules}) == len(rules)
+    assert {rule.category for rule in rules} == set(CATEGORIES)
+    for rule in rules:
+        assert rule.prompt.startswith(("What", "How")) and rule.prompt.endswith("?"), rule.id
+        assert not rule.prompt.lower().startswith(("why", "who")), rule.id
+        assert rule.why, rule.id
+
+
+def test_every_builtin_rule_can_be_found_by_keyword() -> None:
+    """Without keywords a rule is tried at every position, which is too slow for a long text."""
+    assert [
+        rule.id for rule in builtin_rules().rules if language._keywords(rule.pattern) is None
+    ] == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "keywords"),
+    [
+        (r"should\s+have", {("should", True)}),
+        (r"(?:is|was)\s+at\s+fault", {("fault", False)}),
+        (r"(?:so\s+)?obvious(?:ly)?", {("obvious", False)}),
+        (r"careless(?:ly|ness)?|reckless", {("careless", True), ("reckless", True)}),
+        (r"no[\s-]brainer", {("brainer", False)}),
+        (r"a+b|c", None),
+        (r"[a-z]+ing", None),
+    ],
+)
+def test_keywords_are_words_every_match_contains(
+    pattern: str, keywords: set[tuple[str, bool]] | None
+) -> None:
+    assert language._keywords(pattern) == (None if keywords is None else frozenset(keywords))
+
+
+# --- user rules --------------------------------------------------------------------------------
+
+USER_RULES = """\
+silence = ["root-cause"]
+
+[subjects]
+things = ["hermes"]
+
+[[rule]]
+id = "yolo"
+category = "choice"
+pattern = '''yolo(?:[\\s-]+(?:deploy|merge|push))?'''
+prompt = "What made the fast route look safe enough?"
+why = "Frames a judgement call as recklessness."
+"""
+
+
+def write(tmp_path: Path, source: str) -> Path:
+    path = user_rules_path(tmp_path)
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def test_user_file_adds_and_silences_rules(tmp_path: Path) -> None:
+    rules, warnings = load_rules(write(tmp_path, USER_RULES))
+    assert warnings == []
+    text = "That was a YOLO deploy. The root cause was DNS. Hermes failed to start."
+    matcher = Matcher(rules)
+    assert "root-cause" not in {rule.id for rule in matcher.rules.rules}
+    findings = matcher.find(text)
+    assert [(f.category, f.phrase, f.rule_id) for f in findings] == [
+        ("choice", "YOLO deploy", "yolo")
+    ]
+    assert findings[0].prompt == "What made the fast route look safe enough?"
+    # Without the user file the same text is flagged by the built-in rules.
+    assert {f.rule_id for f in find_blame("The root cause was DNS. Hermes failed to start.")} == {
+        "root-cause",
+        "failed-to-person",
+    }
+
+
+def test_configure_switches_find_blame_to_user_rules_and_back(tmp_path: Path) -> None:
+    assert configure(write(tmp_path, USER_RULES)) == []
+    assert [f.rule_id for f in find_blame("a yolo push")] == ["yolo"]
+    assert find_blame("the root cause") == []
+    configure(None)
+    assert find_blame("a yolo push") == []
+    assert [f.rule_id for f in find_blame("the root cause")] == ["root-cause"]
+
+
+def test_user_rule_with_a_builtin_id_replaces_it(tmp_path: Path) -> None:
+    source = """\
+[[rule]]
+id = "karma"
+category = "retributive"
+pattern = 'karma'
+"""
+    rules, warnings = load_rules(write(tmp_path, source))
+    assert warnings == []
+    assert [rule.id for rule in rules.rules].count("karma") == 1
+    findings = Matcher(rules).find("The karma test runner hung.")
+    assert [(f.rule_id, f.prompt) for f in findings] == [("karma", category_prompt("retributive"))]
+
+
+def test_missing_user_file_is_not_a_problem(tmp_path: Path) -> None:
+    rules, warnings = load_rules(user_rules_path(tmp_path))
+    assert warnings == []
+    assert rules == builtin_rules()
+
+
+def test_invalid_toml_names_the_line_and_keeps_builtins(tmp_path: Path) -> None:
+    path = write(tmp_path, 'silence = ["karma"]\n\n[[rule]]\nid = "x"\npattern = \n')
+    assert configure(path) != []
+    user, warnings = load_user_rules(path)
+    assert user.rules == ()
+    assert len(warnings) == 1 and "line 5" in warnings[0] and str(path) in warnings[0]
+    assert [f.category for f in find_blame("That's karma.")] == ["retributive"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "line", "words"),
+    [
+        (["id = 'bad-regex'", "category = 'choice'", "pattern = 'yolo(('"], 6, ["'bad-regex'"]),
+        (["id = 'bad-category'", "category = 'blame'", "pattern = 'yolo'"], 5, ["'blame'"]),
+        (["id = 'no-pattern'", "category = 'choice'"], 3, ["'no-pattern'", "'pattern'"]),
+        (["id = 'subject'", "category = 'choice'", "pattern = 'yolo'", "subject = 'cat'"], 7, []),
+        (["id = 'empty'", "category = 'choice'", "pattern = 'x?'"], 6, ["empty text"]),
+        (["id = 'fragment'", "category = 'choice'", "pattern = '{nope} yolo'"], 6, ["{nope}"]),
+    ],
+)
+def test_a_broken_rule_is_named_with_its_line_and_skipped(
+    tmp_path: Path, keys: list[str], line: int, words: list[str]
+) -> None:
+    broken = "\n".join(keys)
+    ok = "id = 'ok'\ncategory = 'choice'\npattern = 'yolo'"
+    source = f"# my rules\n\n[[rule]]\n{broken}\n\n[[rule]]\n{ok}\n"
+    rules, warnings = load_rules(write(tmp_path, source))
+    assert len(warnings) == 1, warnings
+    assert f"line {line}:" in warnings[0]
+    for word in words:
+        assert word in warnings[0]
+    matcher = Matcher(rules)
+    assert [f.rule_id for f in matcher.find("a yolo change; they deserved it")] == [
+        "ok",
+        "deserved-it",
+    ]
+
+
+def test_unknown_keys_and_silenced_ids_are_reported(tmp_path: Path) -> None:
+    source = """\
+silence = ["no-such-rule"]
+colour = "blue"
+
+[[rule]]
+id = "yolo"
+category = "choice"
+pattern = 'yolo'
+promt = "What made it look safe?"
+"""
+    rules, warnings = load_rules(write(tmp_path, source))
+    assert len(warnings) == 3
+    assert any("line 2" in w and "'colour'" in w for w in warnings)
+    assert any("line 8" in w and "'promt'" in w for w in warnings)
+    assert any("'no-such-rule'" in w for w in warnings)
+    assert "yolo" in {rule.id for rule in rules.rules}
+
+
+def test_user_rules_can_use_builtin_fragments(tmp_path: Path) -> None:
+    source = """\
+[[rule]]
+id = "must-have"
+category = "counterfactual"
+pattern = 'must\\s+have\\s+{participle}'
+subject = "person"
+"""
+    rules, warnings = load_rules(write(tmp_path, source))
+    assert warnings == []
+    matcher = Matcher(rules)
+    assert [f.phrase for f in matcher.find("She must have checked.")] == ["must have checked"]
+    assert matcher.find("The job must have checked.") == []
