@@ -15,7 +15,7 @@ from typing import NoReturn
 from retro_desk import __version__, session_file
 from retro_desk.files import write_atomic
 from retro_desk.model import Retro
-from retro_desk.paths import resolve_db_path
+from retro_desk.paths import resolve_db_path, user_config_dir
 from retro_desk.storage import NotFound, StorageError, Store
 
 PROG = "retro-desk"
@@ -101,7 +101,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from retro_desk.ui.app import run_app
 
-        return run_app(db_path, exit_when_ready=args.exit_when_ready)
+        notices = _configure_language()
+        return run_app(db_path, exit_when_ready=args.exit_when_ready, notices=notices)
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":
@@ -109,6 +110,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import(db_path, Path(args.file), args.copy)
     raise UsageError(f"unknown command {args.command!r}")
+
+
+def _configure_language() -> list[str]:
+    """Load the user's blame-language rules; a broken file is reported, never fatal."""
+    from retro_desk.language import configure, user_rules_path
+
+    warnings = configure(user_rules_path(user_config_dir()))
+    for warning in warnings:
+        print(f"{PROG}: warning: {' '.join(warning.split())}", file=sys.stderr)
+    return warnings
 
 
 def _open_for_reading(db_path: Path) -> Store | None:
@@ -162,6 +173,8 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
     session_id = _find_session(store, ident)
     assert store is not None
     retro = store.load_retro(session_id)
+    if fmt != "json":
+        _configure_language()
     if fmt in ("html", "pdf"):
         from retro_desk.ui.export_documents import export_document
 
@@ -184,9 +197,9 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
 def render(retro: Retro, fmt: str) -> str:
     if fmt == "json":
         return session_file.dumps(retro)
-    from retro_desk.markdown_export import render_markdown
+    from retro_desk.export import markdown_document
 
-    return render_markdown(retro)
+    return markdown_document(retro)
 
 
 def _import(db_path: Path, file: Path, copy: bool) -> int:

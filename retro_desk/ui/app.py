@@ -32,25 +32,30 @@ class _FirstPaint(QObject):
 
 
 def open_store(db_path: Path, lock: InstanceLock) -> tuple[Store, str | None]:
-    """The store to use and, when it had to be opened read-only, why."""
+    """The store to use and, when it had to be opened read-only, why.
+
+    The file is checked before the lock is taken, so a refused file gets no lock file beside it.
+    """
+    try:
+        store = Store.open(db_path)
+    except ReadOnlyDatabase as error:
+        return Store.open(db_path, read_only=True), f"{error}."
     try:
         locked = lock.acquire()
     except OSError as error:
-        store = Store.open(db_path, read_only=True)
-        return store, f"{db_path.parent} cannot be written ({error.strerror}); read-only."
-    if not locked:
-        store = Store.open(db_path, read_only=True)
-        return store, (
+        locked, reason = False, f"{db_path.parent} cannot be written ({error.strerror})"
+    else:
+        reason = (
             f"{db_path} is already open in another Retro Desk window. This window is read-only,"
-            " so nothing can be lost; close the other window to edit here."
+            " so nothing can be lost; close the other window to edit here"
         )
-    try:
-        return Store.open(db_path), None
-    except ReadOnlyDatabase as error:
-        return Store.open(db_path, read_only=True), f"{error}."
+    if locked:
+        return store, None
+    store.close()
+    return Store.open(db_path, read_only=True), f"{reason}."
 
 
-def run_app(db_path: Path, exit_when_ready: bool = False) -> int:
+def run_app(db_path: Path, exit_when_ready: bool = False, notices: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Retro Desk")
@@ -87,6 +92,8 @@ def run_app(db_path: Path, exit_when_ready: bool = False) -> int:
         window.set_status(warning, error=True)
         if not exit_when_ready:
             window.show_message("Read-only", warning)
+    elif notices:
+        window.set_status(f"Your blame-language rules: {notices[0]}", error=True)
     code = app.exec()
     store.close()
     lock.release()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from retro_desk import session_file
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.files import write_atomic
-from retro_desk.markdown_export import render_markdown
+from retro_desk.export import markdown_document
 from retro_desk.questions import phase_prompt
 from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     # -- export ----------------------------------------------------------------------------
 
     def export_markdown(self) -> None:
-        self._export("md", "Markdown (*.md)", lambda retro: render_markdown(retro))
+        self._export("md", "Markdown (*.md)", markdown_document)
 
     def export_json(self) -> None:
         self._export("json", "Retro Desk session (*.json)", session_file.dumps)
