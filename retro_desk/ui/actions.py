@@ -35,6 +35,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("undo", "&Edit", "&Undo", "undo", (Key.Undo,)),
     ActionSpec("redo", "&Edit", "&Redo", "redo", (Key.Redo, "Ctrl+Y")),
     ActionSpec("find", "&Edit", "&Find retro", "focus_filter", (Key.Find,), False),
+    ActionSpec("details", "&Edit", "Retro &details…", "edit_details", ("Ctrl+Shift+D",)),
     ActionSpec("focus_entry", "&Edit", "Go to &entry line", "focus_entry", ("Ctrl+L",)),
     ActionSpec("timer_toggle", "&Session", "&Start or pause timer", "toggle_timer", ("F5",)),
     ActionSpec("timer_add", "&Session", "&Add one minute", "add_minute", ("F6",)),

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.files import write_atomic
 from retro_desk.export import markdown_document
+from retro_desk.files import write_atomic
 from retro_desk.model import ROTI_RANGE
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage

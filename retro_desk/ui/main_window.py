@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from retro_desk import session_file
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.files import write_atomic
 from retro_desk.export import markdown_document
+from retro_desk.files import write_atomic
 from retro_desk.questions import phase_prompt
 from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 760, 290])
+        self.splitter.setCollapsible(1, False)
+        self.sessions.setMinimumWidth(140)
+        self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
 
     def new_retro(self) -> None:
         retro = NewSessionDialog.ask(self)
+        self.activateWindow()
         if retro is None:
             return
         session_id = self.context.guard(lambda: self.store.create_retro(retro))
@@ -209,6 +212,17 @@ class MainWindow(QMainWindow):
             return
         self.refresh_sessions()
         self.open_session(session_id)
+
+    def edit_details(self) -> None:
+        if not self.editor:
+            return
+        changes = NewSessionDialog.ask_details(self, self.editor.retro.session)
+        self.activateWindow()
+        if changes:
+            editor = self.editor
+            self.context.guard(lambda: editor.update_session(**changes))
+            for page in self.pages.values():
+                page.reload()
 
     def import_file(self) -> None:
         path = ask_open_path(self, "Import session file", "Retro Desk session (*.json)")
@@ -536,6 +550,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        else:
+            # Most of the width for the session itself; the list and the notes are glanced at.
+            self.splitter.setSizes([210, 790, 280])
         if self.zoom() != 1.0:
             self.set_zoom(self.zoom())
 

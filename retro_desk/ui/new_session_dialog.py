@@ -97,6 +97,16 @@ class NewSessionDialog(QDialog):
         self.participants.setPlaceholderText("One person a line: Name, role")
         self.participants.setTabChangesFocus(True)
         self.participants.setFixedHeight(90)
+        self.summary = QPlainTextEdit(self)
+        self.summary.setPlaceholderText("What happened, in two or three sentences")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setFixedHeight(70)
+        self.source_links = QPlainTextEdit(self)
+        self.source_links.setPlaceholderText(
+            "One link a line: the public incident report, status page, write-ups"
+        )
+        self.source_links.setTabChangesFocus(True)
+        self.source_links.setFixedHeight(60)
         self.agenda = QTableWidget(0, 2, self)
         self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
         self.agenda.horizontalHeader().setStretchLastSection(False)
@@ -115,13 +125,15 @@ class NewSessionDialog(QDialog):
         self.error.setStyleSheet("color: #8a1010")
         self.error.setWordWrap(True)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("&Title", self.title)
         form.addRow("&Kind", self.kind)
         form.addRow("Incident &date", self.incident_date)
         form.addRow("Time &zone", self.timezone)
         form.addRow("&Facilitator", self.facilitator)
         form.addRow("&Participants", self.participants)
+        form.addRow("S&ummary", self.summary)
+        form.addRow("&Source links", self.source_links)
         moves = QHBoxLayout()
         moves.addWidget(up)
         moves.addWidget(down)
@@ -130,14 +142,18 @@ class NewSessionDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start retro")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Start retro")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("&Agenda (timeboxes can be changed and reordered)", self))
+        agenda_label = QLabel("&Agenda (timeboxes can be changed and reordered)", self)
+        agenda_label.setBuddy(self.agenda)
+        layout.addWidget(agenda_label)
         layout.addWidget(self.agenda)
         layout.addLayout(moves)
+        self._agenda_parts: tuple[QWidget, ...] = (agenda_label, self.agenda, up, down, self.total)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -214,13 +230,62 @@ class NewSessionDialog(QDialog):
             incident_date=date(picked.year(), picked.month(), picked.day()).isoformat(),
             timezone=zone,
             facilitator=self.facilitator.text().strip(),
-            status="live",
+            summary=self.summary.toPlainText().strip(),
+            source_links=self.links(),
+            status="draft",
         )
         return Retro(
             session=session,
             participants=parse_participants(self.participants.toPlainText()),
             agenda=self.agenda_items(),
         )
+
+    def links(self) -> list[str]:
+        return [line.strip() for line in self.source_links.toPlainText().splitlines()
+                if line.strip()]
+
+    def show_details(self, session: Session) -> None:
+        """Turn the dialog into "Retro details": the session's facts, no people or agenda."""
+        self.setWindowTitle("Retro details")
+        self.title.setText(session.title)
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(self.kind.findData(session.kind))
+        self.kind.blockSignals(False)
+        if session.incident_date:
+            day = date.fromisoformat(session.incident_date)
+            self.incident_date.setDate(QDate(day.year, day.month, day.day))
+        self.timezone.setCurrentText(session.timezone)
+        self.facilitator.setText(session.facilitator)
+        self.summary.setPlainText(session.summary)
+        self.source_links.setPlainText("\n".join(session.source_links))
+        for widget in self._agenda_parts:
+            widget.setVisible(False)
+        self.form.setRowVisible(self.participants, False)
+        self.ok_button.setText("Save")
+        self.adjustSize()
+
+    def details(self) -> dict[str, object] | None:
+        """The session fields as edited, or None (with the reason shown) if not valid."""
+        retro = self.retro()
+        if retro is None:
+            return None
+        s = retro.session
+        return {
+            "title": s.title, "kind": s.kind, "incident_date": s.incident_date,
+            "timezone": s.timezone, "facilitator": s.facilitator, "summary": s.summary,
+            "source_links": s.source_links,
+        }
+
+    @classmethod
+    def ask_details(cls, parent: QWidget | None, session: Session) -> dict[str, object] | None:
+        dialog = cls(parent)
+        dialog.show_details(session)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.details()
+        finally:
+            dialog.deleteLater()
 
     def accept(self) -> None:
         if self.retro() is not None:
@@ -230,6 +295,9 @@ class NewSessionDialog(QDialog):
     def ask(cls, parent: QWidget | None) -> Retro | None:
         dialog = cls(parent)
         dialog.title.setFocus(Qt.FocusReason.OtherFocusReason)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.retro()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.retro()
+        finally:
+            dialog.deleteLater()

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -56,16 +56,19 @@ class ReflectionPanel(QWidget):
         self.in_export = QCheckBox("In the &export", self)
         self.in_export.setToolTip("Add a short Language reflection section to exported documents")
         self.in_export.toggled.connect(self._export_toggled)
-        buttons = QHBoxLayout()
+        # Two rows, so the panel stays narrow enough for a 1280-pixel-wide shared screen.
+        buttons = QGridLayout()
         for button in (self.reframed, self.named, self.reopen):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            buttons.addWidget(button)
+        buttons.addWidget(self.reframed, 0, 0)
+        buttons.addWidget(self.named, 0, 1)
+        buttons.addWidget(self.reopen, 1, 0)
+        buttons.addWidget(self.in_export, 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.in_export)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)

@@ -66,6 +66,15 @@ class TimerWidget(QWidget):
         font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
         return font
 
+    def _fitted_font(self) -> QFont:
+        """The set size, or smaller when a narrow window would clip `+01:23` (never below half)."""
+        font = self._font()
+        room = self.width() - 8
+        needed = QFontMetrics(font).horizontalAdvance(self._text)
+        if needed > room > 0:
+            font.setPixelSize(max(self.pixel_size // 2, int(self.pixel_size * room / needed)))
+        return font
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         metrics = QFontMetrics(self._font())
         return QSize(metrics.horizontalAdvance("+00:00:00") + 24, metrics.height() + 12)
@@ -88,6 +97,6 @@ class TimerWidget(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), background)
         painter.setPen(text if self._running or self._mode == "overtime" else palette.muted)
-        painter.setFont(self._font())
+        painter.setFont(self._fitted_font())
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
         painter.end()

@@ -217,3 +217,29 @@ def test_audience_window_mirrors_phase_and_hides_private_notes(qtbot, window) ->
     window.go_to_phase(5)
     assert audience.title.text() == "Actions"
     assert "☐" in audience.body.text() or "☑" in audience.body.text()
+
+
+def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None:
+    from PySide6.QtCore import QTimer
+
+    from retro_desk.ui.new_session_dialog import NewSessionDialog
+
+    def edit() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NewSessionDialog)
+        assert dialog.title.text() == window.editor.retro.session.title
+        assert not dialog.agenda.isVisible()
+        dialog.kind.setCurrentIndex(dialog.kind.findData("external"))
+        dialog.source_links.setFocus()
+        qtbot.keyClicks(dialog.source_links, "https://status.example.com/incident/42")
+        dialog.ok_button.click()
+
+    QTimer.singleShot(0, edit)
+    window.edit_details()
+    session = window.store.get_session(window.editor.session_id)
+    assert session.kind == "external"
+    assert session.source_links == ["https://status.example.com/incident/42"]
+    assert "external" in window.sessions.proxy.index(0, 0).data()
+    # The questions now speak of the people responding.
+    window.go_to_phase(3)
+    assert "the people responding" in window.pages["rationality"].cards["cues"].questions.text()
