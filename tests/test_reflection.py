@@ -1,4 +1,4 @@
-"""The retro-wide language reflection: where findings are, what became of them, the export section."""
+"""The retro-wide language reflection: where findings are, what became of them, the export."""
 
 from __future__ import annotations
 
