@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime, timedelta
@@ -12,6 +13,7 @@ class TimeInputError(ValueError):
     """A time a person typed or a file holds that cannot be read."""
 
 
+@functools.lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -67,11 +69,11 @@ def sort_key(at: str) -> float:
 
 def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
     """`2026-11-20 14:32:00 +01:00` in the session's zone, for tables and exports."""
-    value = parse_instant(at, tz_name).astimezone(zone(tz_name))
-    offset = value.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
-    stamp = value.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
-    return f"{stamp} {offset}".strip()
+    # isoformat() is several times faster than strftime, and exports format thousands of these.
+    text = parse_instant(at, tz_name).astimezone(zone(tz_name)).isoformat(timespec="seconds")
+    day, clock_and_offset = text[:10], text[11:]
+    clock, offset = clock_and_offset[:8], clock_and_offset[8:]
+    return f"{day} {clock} {offset}" if with_date else f"{clock} {offset}"
 
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
