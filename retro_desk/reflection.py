@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -54,7 +55,7 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
     session = retro.session
     yield Place("session", "", "summary", "opening", "Summary"), session.summary
     for index, feeling in enumerate(retro.feelings, start=1):
-        yield Place("feelings", str(feeling.id), "note", "feelings", f"Feeling {index}"), \
+        yield Place("feelings", _ref(feeling.note), "note", "feelings", f"Feeling {index}"), \
             feeling.note
     events = {event.key: event for event in retro.timeline}
     for event in retro.timeline:
@@ -67,13 +68,14 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
                       "rationality", f"Decision {when}, {answer.category.replace('_', ' ')}")
         yield place, answer.answer
     for index, learning in enumerate(retro.learnings, start=1):
-        yield Place("learnings", str(learning.id), "text", "learnings", f"Learning {index}"), \
+        yield Place("learnings", _ref(learning.text), "text", "learnings", f"Learning {index}"), \
             learning.text
     for index, action in enumerate(retro.actions, start=1):
-        yield Place("actions", str(action.id), "description", "actions", f"Action {index}"), \
-            action.description
+        place = Place("actions", _ref(action.description), "description", "actions",
+                      f"Action {index}")
+        yield place, action.description
     for index, item in enumerate(retro.parking_lot, start=1):
-        yield Place("parking_lot", str(item.id), "text", "", f"Parking lot {index}"), item.text
+        yield Place("parking_lot", _ref(item.text), "text", "", f"Parking lot {index}"), item.text
     yield Place("closing_notes", "", "notes", "close", "Closing notes"), retro.closing.notes
 
 
@@ -105,9 +107,11 @@ def render_markdown(summary: ReflectionSummary) -> str:
     if not summary.total:
         lines.append("No blame, hindsight or counterfactual framing was noticed in the notes.")
         return "\n".join(lines) + "\n"
+    noticed = "1 phrase of blame framing was" if summary.total == 1 else (
+        f"{summary.total} phrases of blame framing were")
     lines.append(
-        f"{summary.total} phrases of blame framing were noticed; {summary.reframed} reframed as"
-        f" how/what questions, {summary.named} kept as named feelings."
+        f"{noticed} noticed: {summary.reframed} reframed as a how/what question,"
+        f" {summary.named} kept as a named feeling."
     )
     lines += ["", "| Pattern | Times noticed |", "|---|---:|"]
     for category in CATEGORIES:
@@ -115,6 +119,12 @@ def render_markdown(summary: ReflectionSummary) -> str:
         if count:
             lines.append(f"| {category_title(category)} | {count} |")
     return "\n".join(lines) + "\n"
+
+
+def _ref(text: str) -> str:
+    """Items without a key of their own are named by their text, which survives export and
+    import (row ids do not); an edited text is a new finding, so its mark rightly lapses."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _clock(at: str, tz: str) -> str:

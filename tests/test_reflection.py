@@ -31,7 +31,7 @@ def test_findings_are_located_by_part_and_label() -> None:
     assert ("session", "", "hindsight") in places
     assert ("timeline", "e1", "counterfactual") in places
     assert ("rationality", "e1:cues", "counterfactual") in places
-    assert ("feelings", "7", "retributive") in places
+    assert any(part == "feelings" and category == "retributive" for part, _, category in places)
     labels = {f.place.label for f in findings}
     assert "Timeline 14:32" in labels
     assert "Decision 14:32, cues" in labels
@@ -41,7 +41,7 @@ def test_plans_machines_and_private_notes_are_not_findings() -> None:
     findings = retro_findings(retro_with_blame())
     parts = {(f.place.part, f.place.ref) for f in findings}
     assert ("timeline", "e2") not in parts  # a job failing to start is a fact
-    assert ("learnings", "3") not in parts  # a plan, not a counterfactual
+    assert not any(part == "learnings" for part, _ in parts)  # a plan, not a counterfactual
     assert all("careless" not in f.finding.phrase for f in findings)  # private notes stay out
 
 
@@ -62,7 +62,7 @@ def test_markdown_section_holds_counts_and_no_typed_text() -> None:
     findings = retro_findings(retro_with_blame())
     text = render_markdown(summarise(findings, {findings[0].key: "reframed"}))
     assert text.startswith("## Language reflection\n")
-    assert "1 reframed" in text
+    assert "were noticed: 1 reframed as a how/what question, 0 kept" in text
     assert "| Hindsight | 1 |" in text
     assert "they had it coming" not in text and "operator" not in text
     tokens = MarkdownIt("commonmark").enable("table").parse(text)

@@ -88,10 +88,12 @@ def test_findings_panel_lists_jumps_and_marks(qtbot, sample_editor) -> None:
     qtbot.keyClick(panel.list, Qt.Key.Key_R)
     stored = sample_editor.store.load_retro(sample_editor.session_id).reflection_marks
     key = f"timeline:{event.key}:description:hindsight:obviously"
-    assert stored == {key: "reframed"}
+    sample_mark = "feelings:caccb705528a:note:counterfactual:should have known"
+    assert stored == {sample_mark: "named_feeling", key: "reframed"}
     assert "reframed" in panel.list.item(row).text()
     sample_editor.undo_stack.undo()
-    assert sample_editor.store.load_retro(sample_editor.session_id).reflection_marks == {}
+    assert sample_editor.store.load_retro(sample_editor.session_id).reflection_marks == {
+        sample_mark: "named_feeling"}
     with qtbot.waitSignal(panel.jump_requested) as jumped:
         panel.list.setCurrentRow(row)
         qtbot.keyClick(panel.list, Qt.Key.Key_Return)
