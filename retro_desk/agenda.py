@@ -50,7 +50,7 @@ def rebalance(
     future = range(current + 1, len(agenda))
     if not future:
         return planned
-    used = sum(item.spent_seconds for item in agenda[:current])
+    used = float(sum(item.spent_seconds for item in agenda[:current]))
     used += max(elapsed_current, agenda[current].planned_seconds)
     budget = max(0.0, meeting_seconds - used)
     floors = {i: min(MIN_PHASE_SECONDS, planned[i]) for i in future}

@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         from retro_desk.ui.app import run_app
 
         notices = _configure_language()
-        return run_app(db_path, exit_when_ready=args.exit_when_ready, notices=notices)
+        return int(run_app(db_path, exit_when_ready=args.exit_when_ready, notices=notices))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":

@@ -89,8 +89,8 @@ class SessionEditor:
     def update(self, item: ListItem, **changes: Any) -> ListItem:
         """Change fields of a stored item; returns the updated copy that replaces it."""
         attr, noun = PARTS[type(item)]
-        before = self._current(attr, item)
-        after = dataclasses.replace(before, **changes)
+        before: ListItem = self._current(attr, item)
+        after: ListItem = dataclasses.replace(before, **changes)
         if after == before:
             return before
 
@@ -153,10 +153,8 @@ class SessionEditor:
         # Local lists keep storage order; positions are the stored row positions, so re-read them.
         items = getattr(self.retro, attr)
         items.append(item)
-        order = {
-            stored.id: index
-            for index, stored in enumerate(self.store.items(self.session_id, type(item)))
-        }
+        stored_items: list[Any] = self.store.items(self.session_id, type(item))
+        order = {stored.id: index for index, stored in enumerate(stored_items)}
         items.sort(key=lambda existing: order.get(existing.id, len(order)))
 
     # -- answers, session fields, closing --------------------------------------------------

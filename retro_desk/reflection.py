@@ -62,8 +62,8 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
         label = f"Timeline {_clock(event.at, session.timezone)}"
         yield Place("timeline", event.key, "description", "timeline", label), event.description
     for answer in retro.rationality:
-        event = events.get(answer.event)
-        when = _clock(event.at, session.timezone) if event else answer.event
+        answered = events.get(answer.event)
+        when = _clock(answered.at, session.timezone) if answered else answer.event
         place = Place("rationality", f"{answer.event}:{answer.category}", "answer",
                       "rationality", f"Decision {when}, {answer.category.replace('_', ' ')}")
         yield place, answer.answer

@@ -35,6 +35,7 @@ VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 
 class SessionFileError(ValueError):
@@ -364,9 +365,7 @@ def _required(obj: dict[str, Any], key: str, path: str, expected: type[T]) -> T:
     return result
 
 
-def _optional(
-    obj: dict[str, Any], key: str, path: str, expected: type[T], default: T | None
-) -> T:
+def _optional(obj: dict[str, Any], key: str, path: str, expected: type[T], default: D) -> T | D:
     if obj.get(key) is None:
         return default
     result: T = _check_type(obj[key], expected, f"{path}.{key}")

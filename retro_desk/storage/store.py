@@ -11,9 +11,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from retro_desk.model import (
     Action,
@@ -45,6 +48,7 @@ OUR_TABLES = {"sessions", "participants", "agenda_items", "events", "_sqlite_mig
 Item = Participant | AgendaItem | Feeling | Event | Answer | Learning | Action | ParkingItem
 ItemT = TypeVar("ItemT", Participant, AgendaItem, Feeling, Event, Answer, Learning, Action,
                 ParkingItem)
+RowT = TypeVar("RowT", bound="DataclassInstance")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -94,7 +98,7 @@ def _columns(item: Any) -> dict[str, Any]:
     return row
 
 
-def _from_row(cls: type[ItemT], row: dict[str, Any]) -> ItemT:
+def _from_row(cls: type[RowT], row: dict[str, Any]) -> RowT:
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         value = row[f.name]
@@ -223,7 +227,7 @@ class Store:
                     del row[key]
             row["closing_notes"] = retro.closing.notes
             row["private_notes"] = retro.private_notes
-            session_id = int(db["sessions"].insert(row).last_pk)
+            session_id = _row_id(db.table("sessions").insert(row).last_pk)
             for cls_items in (retro.participants, retro.agenda, retro.feelings, retro.timeline,
                               retro.rationality, retro.learnings, retro.actions,
                               retro.parking_lot):
@@ -233,12 +237,12 @@ class Store:
                     values.update(session_id=session_id, position=float(position))
                     rows.append(values)
                 if cls_items:
-                    db[_TABLES[type(cls_items[0])]].insert_all(rows)
-            db["roti_votes"].insert_all(
+                    db.table(_TABLES[type(cls_items[0])]).insert_all(rows)
+            db.table("roti_votes").insert_all(
                 {"session_id": session_id, "position": float(i), "value": v}
                 for i, v in enumerate(retro.closing.roti)
             )
-            db["reflection_marks"].insert_all(
+            db.table("reflection_marks").insert_all(
                 {"session_id": session_id, "key": key, "state": state}
                 for key, state in retro.reflection_marks.items()
             )
@@ -303,7 +307,7 @@ class Store:
         row = _columns_subset(changes)
         row["updated_at"] = _now_sql(self.db)
         with self._write() as db:
-            db["sessions"].update(session_id, row)
+            db.table("sessions").update(session_id, row)
 
     @_known_errors
     def delete_session(self, session_id: int) -> None:
@@ -338,7 +342,8 @@ class Store:
         with self._write() as db:
             prefix = _KEY_PREFIX.get(type(item))
             if prefix and not item.key:
-                item = dataclasses.replace(item, key=_next_key(db, table, session_id, prefix))
+                keyed: Any = item
+                item = dataclasses.replace(keyed, key=_next_key(db, table, session_id, prefix))
             if position is None:
                 position = float(
                     db.execute(
@@ -350,7 +355,7 @@ class Store:
             row.update(session_id=session_id, position=position)
             if item.id is not None:
                 row["id"] = item.id
-            row_id = int(db[table].insert(row).last_pk)
+            row_id = _row_id(db.table(table).insert(row).last_pk)
         return dataclasses.replace(item, id=row_id)
 
     @_known_errors
@@ -358,7 +363,7 @@ class Store:
         if item.id is None:
             raise ValueError("item has no id; add it first")
         with self._write() as db:
-            db[_TABLES[type(item)]].update(item.id, _columns(item))
+            db.table(_TABLES[type(item)]).update(item.id, _columns(item))
 
     @_known_errors
     def delete_item(self, item: Item) -> float:
@@ -397,7 +402,7 @@ class Store:
                     "SELECT coalesce(max(position), -1) + 1 FROM answers WHERE session_id = ?",
                     [session_id],
                 ).fetchone()[0]
-                db["answers"].insert(
+                db.table("answers").insert(
                     {"session_id": session_id, "position": position, "event": event,
                      "category": category, "answer": text}
                 )
@@ -413,7 +418,7 @@ class Store:
     def set_roti(self, session_id: int, votes: list[int]) -> None:
         with self._write() as db:
             db.execute("DELETE FROM roti_votes WHERE session_id = ?", [session_id])
-            db["roti_votes"].insert_all(
+            db.table("roti_votes").insert_all(
                 {"session_id": session_id, "position": float(i), "value": v}
                 for i, v in enumerate(votes)
             )
@@ -447,6 +452,12 @@ class Store:
                     " WHERE id = ?",
                     [item.planned_seconds, item.spent_seconds, item.id],
                 )
+
+
+def _row_id(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"expected a row id, got {value!r}")
+    return value
 
 
 def _session(row: dict[str, Any]) -> Session:
