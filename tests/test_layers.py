@@ -1,0 +1,38 @@
+"""The layering contract: the domain never imports Qt, and only storage talks to SQLite."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "retro_desk"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def domain_files() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "ui" not in p.relative_to(PACKAGE).parts]
+
+
+def test_the_domain_never_imports_qt() -> None:
+    offenders = [str(p) for p in domain_files() if "PySide6" in imported_modules(p)]
+    assert domain_files() and offenders == []
+
+
+def test_only_storage_talks_to_sqlite() -> None:
+    offenders = [
+        str(p)
+        for p in PACKAGE.rglob("*.py")
+        if "storage" not in p.relative_to(PACKAGE).parts
+        and imported_modules(p) & {"sqlite3", "sqlite_utils"}
+    ]
+    assert offenders == []
