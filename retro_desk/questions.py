@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from retro_desk.datafiles import read_toml
 from retro_desk.model import CATEGORIES, KINDS, PHASES
 from retro_desk.paths import resource
 
@@ -94,7 +94,7 @@ def _check_kind(kind: str) -> None:
 
 
 def _parse_questions(path: Path) -> dict[str, CategoryQuestions]:
-    data = _read_toml(path)
+    data = read_toml(path)
     _check_keys(path, data, CATEGORIES, "category")
     result: dict[str, CategoryQuestions] = {}
     for key in CATEGORIES:
@@ -108,7 +108,7 @@ def _parse_questions(path: Path) -> dict[str, CategoryQuestions]:
 
 
 def _parse_prompts(path: Path) -> dict[str, PhasePrompt]:
-    data = _read_toml(path)
+    data = read_toml(path)
     _check_keys(path, data, PHASES, "phase")
     result: dict[str, PhasePrompt] = {}
     for phase in PHASES:
@@ -165,11 +165,3 @@ def _question_list(path: Path, table: dict[str, Any], key: str, kind: str) -> li
     return questions
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML: {error}") from error
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from error

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from retro_desk.datafiles import read_toml
 from retro_desk.paths import resource
 
 GROUPS: tuple[str, ...] = ("core", "blame")
@@ -42,7 +41,7 @@ def _shipped_vocabulary() -> tuple[FeelingWord, ...]:
 
 
 def _parse(path: Path) -> tuple[FeelingWord, ...]:
-    data = _read_toml(path)
+    data = read_toml(path)
     unknown = [key for key in data if key not in GROUPS]
     if unknown:
         raise ValueError(
@@ -72,11 +71,3 @@ def _parse(path: Path) -> tuple[FeelingWord, ...]:
     return tuple(words)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML: {error}") from error
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from error

@@ -341,8 +341,8 @@ class Store:
         table = _TABLES[type(item)]
         with self._write() as db:
             prefix = _KEY_PREFIX.get(type(item))
-            if prefix and not item.key:
-                keyed: Any = item
+            keyed: Any = item  # only participants and events have keys; the prefix says which
+            if prefix and not keyed.key:
                 item = dataclasses.replace(keyed, key=_next_key(db, table, session_id, prefix))
             if position is None:
                 position = float(
