@@ -11,6 +11,7 @@ from retro_desk import session_file
 from retro_desk.editor import SessionEditor
 from retro_desk.paths import resource
 from retro_desk.storage import Store
+from retro_desk.ui.page import PhasePage
 from tests.fakes import FakeClock
 
 
@@ -33,3 +34,17 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def show_page(qtbot, page: PhasePage, editor: SessionEditor) -> PhasePage:
+    """A page on its own, as the main window shows it: fed every change, active, focused."""
+    qtbot.addWidget(page)
+    page.set_editor(editor)
+    # The main window forwards every change to every page; here the test does.
+    editor.listeners.append(page.on_change)
+    page.resize(900, 600)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.focus_entry()
+    return page

@@ -18,21 +18,15 @@ from retro_desk.ui.actions_page import (
     parse_quick_action,
 )
 from retro_desk.ui.page import PageContext
+from tests.ui.conftest import show_page
 
 SAMPLE_ACTIONS = 5
 
 
 @pytest.fixture
 def page(qtbot, sample_editor: SessionEditor) -> ActionsPage:
-    page = ActionsPage(PageContext())
-    qtbot.addWidget(page)
-    page.set_editor(sample_editor)
-    sample_editor.listeners.append(page.on_change)
-    page.resize(900, 600)
-    page.show()
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    page.focus_entry()
+    page = show_page(qtbot, ActionsPage(PageContext()), sample_editor)
+    assert isinstance(page, ActionsPage)
     return page
 
 

@@ -12,21 +12,15 @@ from retro_desk.export import markdown_document
 from retro_desk.ui import close_page
 from retro_desk.ui.close_page import ClosePage
 from retro_desk.ui.page import PageContext
+from tests.ui.conftest import show_page
 
 SAMPLE_VOTES = [4, 5, 3, 4, 4]
 
 
 @pytest.fixture
 def page(qtbot, sample_editor: SessionEditor) -> ClosePage:
-    page = ClosePage(PageContext())
-    qtbot.addWidget(page)
-    page.set_editor(sample_editor)
-    sample_editor.listeners.append(page.on_change)
-    page.resize(900, 600)
-    page.show()
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    page.focus_entry()
+    page = show_page(qtbot, ClosePage(PageContext()), sample_editor)
+    assert isinstance(page, ClosePage)
     return page
 
 

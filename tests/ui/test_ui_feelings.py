@@ -9,22 +9,15 @@ from retro_desk.editor import SessionEditor
 from retro_desk.model import Feeling
 from retro_desk.ui.feelings_page import EMPTY_HINT, FeelingsPage
 from retro_desk.ui.page import PageContext
+from tests.ui.conftest import show_page
 
 SAMPLE_FEELINGS = 8
 
 
 @pytest.fixture
 def page(qtbot, sample_editor: SessionEditor) -> FeelingsPage:
-    page = FeelingsPage(PageContext())
-    qtbot.addWidget(page)
-    page.set_editor(sample_editor)
-    # The main window forwards every change to every page; here the test does.
-    sample_editor.listeners.append(page.on_change)
-    page.resize(900, 600)
-    page.show()
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    page.focus_entry()
+    page = show_page(qtbot, FeelingsPage(PageContext()), sample_editor)
+    assert isinstance(page, FeelingsPage)
     return page
 
 
