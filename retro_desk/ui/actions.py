@@ -70,3 +70,21 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
             if not sequence.isEmpty() and sequence not in sequences:
                 sequences.append(sequence)
     return sequences
+
+# Keys that work inside one page or panel (its own widgets handle them), for the help list.
+PAGE_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("Feelings", "Enter", "record the words and note as one entry"),
+    ("Feelings", "Alt+Right / Alt+Left", "next / previous speaker"),
+    ("Feelings", "Alt+A", "attribute this entry to the speaker"),
+    ("Feelings", "Alt+B", "record a blame phrase as a named blame feeling"),
+    ("Timeline", "Enter", "add the event typed: 14:32 Name: what happened"),
+    ("Timeline", "Ctrl+D", "decision point (entry line or selected row)"),
+    ("Timeline", "Ctrl+Shift+L", "learned later (entry line or selected row)"),
+    ("Timeline", "F2, Delete", "edit or delete the selected event"),
+    ("Local rationality", "Ctrl+Down / Ctrl+Up", "next / previous decision point"),
+    ("Local rationality", "Tab", "next question card"),
+    ("Actions", "Space", "mark the selected action done"),
+    ("Close", "1 … 5", "a ROTI vote (while the votes have the focus)"),
+    ("Close", "Alt+C", "closing notes"),
+    ("Language reflection", "R / N / O", "reframed / named feeling / reopen the selected one"),
+)

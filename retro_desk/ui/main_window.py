@@ -32,7 +32,7 @@ from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
-from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
+from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.new_session_dialog import NewSessionDialog
@@ -537,6 +537,8 @@ class MainWindow(QMainWindow):
             if keys:
                 lines.append(f"{spec.text.replace('&', '').rstrip('…')}: {keys}")
         lines.append("Go to phase 1–9: Ctrl+1 … Ctrl+9")
+        lines.append("")
+        lines += [f"{where}, {keys}: {what}" for where, keys, what in PAGE_KEYS]
         self.show_message("Keyboard shortcuts", "\n".join(lines))
 
     # -- settings --------------------------------------------------------------------------

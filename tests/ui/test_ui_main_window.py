@@ -243,3 +243,14 @@ def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None
     # The questions now speak of the people responding.
     window.go_to_phase(3)
     assert "the people responding" in window.pages["rationality"].cards["cues"].questions.text()
+
+
+def test_f1_lists_window_and_page_shortcuts(qtbot, window, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(window, "show_message", lambda title, text: shown.append(text))
+    press(qtbot, window, "F1")
+    assert shown, "F1 showed nothing"
+    text = shown[0]
+    for expected in ("Start or pause timer: F5", "Next phase: Ctrl+PgDown", "Undo: Ctrl+Z",
+                     "Timeline, Ctrl+D", "Local rationality, Ctrl+Down / Ctrl+Up"):
+        assert expected in text, expected
