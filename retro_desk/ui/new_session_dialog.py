@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from retro_desk.agenda import default_agenda
 from retro_desk.model import AgendaItem, Participant, Retro, Session
 from retro_desk.timefmt import is_valid_zone
+from retro_desk.ui.blame_highlight import attach as attach_highlighter
 
 KIND_CHOICES = (
     ("own", "Our own incident"),
@@ -101,6 +102,7 @@ class NewSessionDialog(QDialog):
         self.summary.setPlaceholderText("What happened, in two or three sentences")
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(70)
+        attach_highlighter(self.summary)
         self.source_links = QPlainTextEdit(self)
         self.source_links.setPlaceholderText(
             "One link a line: the public incident report, status page, write-ups"

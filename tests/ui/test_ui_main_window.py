@@ -254,3 +254,14 @@ def test_f1_lists_window_and_page_shortcuts(qtbot, window, monkeypatch) -> None:
     for expected in ("Start or pause timer: F5", "Next phase: Ctrl+PgDown", "Undo: Ctrl+Z",
                      "Timeline, Ctrl+D", "Local rationality, Ctrl+Down / Ctrl+Up"):
         assert expected in text, expected
+
+
+def test_session_list_model_passes_the_model_tester(qtmodeltester, window, db_store) -> None:
+    qtmodeltester.check(window.sessions.model)
+    qtmodeltester.check(window.sessions.proxy)
+    other = session_file.read_file(resource("sample_retro.json"))
+    other.session.uuid = "second"
+    db_store.create_retro(other)
+    window.refresh_sessions()
+    qtmodeltester.check(window.sessions.model)
+    assert window.sessions.model.rowCount() == 2
