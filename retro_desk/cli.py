@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from retro_desk import __version__, session_file
+from retro_desk import __version__, session_file, timeline_csv
 from retro_desk.files import write_atomic
 from retro_desk.model import Retro
 from retro_desk.paths import resolve_db_path, user_config_dir
 from retro_desk.storage import NotFound, StorageError, Store
+from retro_desk.storage.lock import InstanceLock
+from retro_desk.storage.search import QueryError, RetroMatches, SearchResults, fts_query
 
 PROG = "retro-desk"
 TEXT_FORMATS = ("md", "json", "html")
@@ -69,6 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--copy", action="store_true", help="import even if the session is already present"
     )
+
+    searching = command("search", "search the text of every session; matches grouped by session")
+    searching.add_argument(
+        "query", metavar="QUERY", help='words that must all appear, a "quoted phrase", a prefix*'
+    )
+    searching.add_argument("--json", action="store_true", help="print JSON instead")
+    searching.add_argument(
+        "--private", action="store_true", help="search the facilitator's private notes too"
+    )
+
+    timeline = command(
+        "import-timeline", "add the events of a CSV file (time, actor, description, source)"
+        " to a session's timeline; prints how many were added"
+    )
+    timeline.add_argument("id", metavar="ID", help="the session's ID (or UUID)")
+    timeline.add_argument("file", metavar="FILE.csv")
     return parser
 
 
@@ -109,6 +127,10 @@ def _run(args: argparse.Namespace) -> int:
         return _export(db_path, args.id, args.format, args.output)
     if args.command == "import":
         return _import(db_path, Path(args.file), args.copy)
+    if args.command == "search":
+        return _search(db_path, args.query, args.json, args.private)
+    if args.command == "import-timeline":
+        return _import_timeline(db_path, args.id, Path(args.file))
     raise UsageError(f"unknown command {args.command!r}")
 
 
@@ -179,7 +201,10 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
         from retro_desk.ui.export_documents import export_document
 
         target = Path(output) if output else None
-        text = export_document(retro, fmt, target)
+        try:
+            text = export_document(retro, fmt, target)
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
         if text is not None:
             sys.stdout.write(text)
         return 0
@@ -215,6 +240,97 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
         retro.session.uuid = str(uuid_module.uuid4())
     session_id = store.create_retro(retro)
     print(f"Imported {retro.session.title!r} as session {session_id}")
+    return 0
+
+
+def _search(db_path: Path, query: str, as_json: bool, private: bool) -> int:
+    store = _open_for_reading(db_path)
+    try:
+        fts_query(query)  # a query that cannot be searched is reported even with no database
+        nothing = SearchResults(query, ())
+        results = store.search(query, include_private=private) if store else nothing
+    except QueryError as error:
+        raise CommandError(str(error)) from error
+    if as_json:
+        print(json.dumps(
+            {
+                "query": query,
+                "truncated": results.truncated,
+                "by_relevance": results.by_relevance,
+                "sessions": [_search_group(group) for group in results.groups],
+            },
+            ensure_ascii=False,
+            indent=2,
+        ))
+        return 0
+    for group in results.groups:
+        s = group.session
+        title = " ".join(s.title.split())
+        print(f"{s.id:>4}  {s.incident_date or '----------'}  {title}  ({group.count_text()})")
+        for hit in group.hits:
+            print(f"        {hit.place.label}: {_bracketed(hit.snippet, hit.highlights)}")
+    print(results.summary())
+    return 0
+
+
+def _search_group(group: RetroMatches) -> dict[str, object]:
+    s = group.session
+    return {
+        "id": s.id, "uuid": s.uuid, "title": s.title, "incident_date": s.incident_date,
+        "kind": s.kind, "status": s.status, "total_matches": group.total,
+        "matches": [
+            {
+                "part": hit.place.part, "ref": hit.place.ref, "field": hit.place.field,
+                "phase": hit.place.phase, "label": hit.place.label, "snippet": hit.snippet,
+                "highlights": [list(span) for span in hit.highlights],
+            }
+            for hit in group.hits
+        ],
+    }
+
+
+def _bracketed(snippet: str, highlights: tuple[tuple[int, int], ...]) -> str:
+    """The snippet with each match in [brackets], for a terminal without colours."""
+    out, last = [], 0
+    for start, end in highlights:
+        out += [snippet[last:start], "[", snippet[start:end], "]"]
+        last = end
+    out.append(snippet[last:])
+    return "".join(out)
+
+
+def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
+    if not db_path.exists():
+        raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
+    lock = InstanceLock(db_path)
+    try:
+        locked = lock.acquire()
+    except OSError as error:
+        raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
+    try:
+        if not locked:
+            # The window would go on showing a timeline without these events.
+            raise CommandError(
+                f"{db_path} is open in a Retro Desk window; import there (File ▸ Import"
+                " timeline CSV…) or close the window first"
+            )
+        store = Store.open(db_path)
+        try:
+            session_id = _find_session(store, ident)
+            session = store.get_session(session_id)
+            try:
+                timeline = timeline_csv.read_file(file, session.timezone, session.incident_date)
+            except timeline_csv.CsvError as error:
+                raise CommandError(f"{error}; nothing imported") from error
+            if not timeline.ok:
+                raise CommandError(f"{file}: {timeline.problem_summary()}")
+            added = store.add_items(session_id, timeline.events)
+        finally:
+            store.close()
+    finally:
+        lock.release()
+    noun = "event" if len(added) == 1 else "events"
+    print(f"Added {len(added)} {noun} to session {session_id} ({session.title!r})")
     return 0
 
 

@@ -115,22 +115,59 @@ class SessionEditor:
         )
         holder: dict[str, Any] = {"item": stored}
 
+        # An event and its answers go (and come back) in one transaction, so a crash or a full
+        # disk never keeps the event but loses what was said about it; `retro` follows after.
         def redo() -> None:
+            with self.store.atomic():
+                for answer in answers:
+                    self.store.set_answer(self.session_id, answer.event, answer.category, "")
+                holder["position"] = self.store.delete_item(holder["item"])
             for answer in answers:
-                self._set_answer_now(answer.event, answer.category, "")
-            holder["position"] = self.store.delete_item(holder["item"])
+                self._answer_stored(answer.event, answer.category, "")
             self._remove_local(attr, holder["item"])
             self._announce(Change(attr, "remove", holder["item"]))
 
         def undo() -> None:
-            restored = self.store.add_item(self.session_id, holder["item"], holder["position"])
+            with self.store.atomic():
+                restored = self.store.add_item(
+                    self.session_id, holder["item"], holder["position"]
+                )
+                for answer in answers:
+                    self.store.set_answer(
+                        self.session_id, answer.event, answer.category, answer.answer
+                    )
             holder["item"] = restored
             self._insert_local(attr, restored, holder["position"])
             self._announce(Change(attr, "insert", restored))
             for answer in answers:
-                self._set_answer_now(answer.event, answer.category, answer.answer)
+                self._answer_stored(answer.event, answer.category, answer.answer)
 
         self.undo_stack.push(Command(f"Delete {noun}", redo, undo))
+
+    def import_events(self, events: list[Event]) -> list[Event]:
+        """Add a whole imported timeline as one edit: stored in one transaction, one undo step."""
+        if not events:
+            return []
+        holder: dict[str, Any] = {"events": list(events), "positions": None}
+
+        def redo() -> None:
+            stored = self.store.add_items(self.session_id, holder["events"], holder["positions"])
+            holder["events"] = stored
+            self.retro.timeline.extend(stored)
+            self._announce(Change("timeline", "reset", tuple(stored)))
+
+        def undo() -> None:
+            holder["positions"] = self.store.delete_items(holder["events"])
+            gone = {event.id for event in holder["events"]}
+            self.retro.timeline[:] = [e for e in self.retro.timeline if e.id not in gone]
+            self._announce(Change("timeline", "reset", tuple(holder["events"])))
+
+        count = len(events)
+        self.undo_stack.push(
+            Command(f"Import {count} event" + ("" if count == 1 else "s"), redo, undo)
+        )
+        stored: list[Event] = holder["events"]
+        return stored
 
     def _current(self, attr: str, item: ListItem) -> Any:
         for existing in getattr(self.retro, attr):
@@ -173,6 +210,9 @@ class SessionEditor:
 
     def _set_answer_now(self, event: str, category: str, text: str) -> None:
         self.store.set_answer(self.session_id, event, category, text)
+        self._answer_stored(event, category, text)
+
+    def _answer_stored(self, event: str, category: str, text: str) -> None:
         answers = self.retro.rationality
         for index, answer in enumerate(answers):
             if answer.event == event and answer.category == category:

@@ -107,7 +107,11 @@ def bare_retro(title: str, updated_at: str = "") -> Retro:
 
 
 def test_schema_has_plain_named_tables(memory: Store) -> None:
-    assert set(memory.db.table_names()) == {"sessions", "_sqlite_migrations", *CHILD_TABLES}
+    tables = set(memory.db.table_names())
+    search_index = {name for name in tables if "_fts" in name}  # tests/test_search.py
+    assert tables - search_index == {
+        "sessions", "_sqlite_migrations", "agenda_templates", *CHILD_TABLES
+    }
     schema = memory.db.schema
     for table in CHILD_TABLES:
         assert f"CREATE TABLE {table}" in schema
@@ -129,7 +133,7 @@ def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["m001_initial", "m002_reflection_marks"]
+        assert applied == ["m001_initial", "m002_reflection_marks", "m003_archive"]
         assert store.list_sessions() == []
     finally:
         store.close()
@@ -141,7 +145,7 @@ def test_reopening_current_schema_applies_nothing_and_keeps_data(saved_db: Path)
     with sqlite3.connect(saved_db) as conn:
         before = conn.execute("SELECT * FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert len(before) == 2
+    assert len(before) == 3
     store = Store.open(saved_db)
     try:
         assert migrations.pending(store.db) == []

@@ -6,7 +6,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 # Bumped by every migration; a file with a higher number comes from a newer Retro Desk.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 migrations = Migrations("retro_desk")
 
@@ -109,3 +109,60 @@ def m002_reflection_marks(db: Database) -> None:
         """
     )
     db.execute("PRAGMA user_version = 2")
+
+
+@migrations()
+def m003_archive(db: Database) -> None:
+    """Agenda templates, and a full-text index beside every table of searchable text."""
+    db.execute(
+        """
+        CREATE TABLE agenda_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            items TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+    )
+    searchable = {
+        "sessions": ("title", "summary", "closing_notes", "private_notes"),
+        "events": ("description", "actor", "source"),
+        "answers": ("answer",),
+        "learnings": ("text",),
+        "actions": ("description", "owner"),
+        "parking_lot": ("text",),
+        "feelings": ("note",),
+    }
+    for table, columns in searchable.items():
+        # Diacritics folded so "Zoe" finds "Zoë"; Porter stems so "failing" finds "failed".
+        db.table(table).enable_fts(columns, tokenize="porter unicode61 remove_diacritics 2")
+        old = ", ".join(f"old.{column}" for column in columns)
+        new = ", ".join(f"new.{column}" for column in columns)
+        names = ", ".join(columns)
+        # Our own triggers rather than create_triggers=True: the update trigger fires only when
+        # indexed text changes, not on every `updated_at` touch, move or checkbox.
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN
+                INSERT INTO {table}_fts (rowid, {names}) VALUES (new.id, {new});
+            END
+            """
+        )
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN
+                INSERT INTO {table}_fts ({table}_fts, rowid, {names})
+                VALUES ('delete', old.id, {old});
+            END
+            """
+        )
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {names} ON {table} BEGIN
+                INSERT INTO {table}_fts ({table}_fts, rowid, {names})
+                VALUES ('delete', old.id, {old});
+                INSERT INTO {table}_fts (rowid, {names}) VALUES (new.id, {new});
+            END
+            """
+        )
+    db.execute("PRAGMA user_version = 3")

@@ -27,14 +27,21 @@ MENUS = ("&File", "&Edit", "&Session", "&View", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_retro", "&File", "&New retro…", "new_retro", (Key.New,), False),
     ActionSpec("import_file", "&File", "&Import session file…", "import_file", ("Ctrl+I",), False),
+    ActionSpec(
+        "import_timeline", "&File", "Import &timeline CSV…", "import_timeline_csv",
+        ("Ctrl+Shift+I",),
+    ),
     ActionSpec("export_markdown", "&File", "&Export Markdown…", "export_markdown", ("Ctrl+E",)),
     ActionSpec("export_json", "&File", "Export &JSON…", "export_json", ("Ctrl+Shift+E",)),
+    ActionSpec("export_html", "&File", "Export &HTML…", "export_html", ("Ctrl+Alt+E",)),
+    ActionSpec("export_pdf", "&File", "Export &PDF…", "export_pdf", ("Ctrl+Alt+P",)),
     ActionSpec("close_retro", "&File", "Mark retro &closed", "mark_closed", ()),
     ActionSpec("delete_retro", "&File", "&Delete retro…", "delete_retro", ()),
     ActionSpec("quit", "&File", "&Quit", "close", (Key.Quit, "Ctrl+Q"), False),
     ActionSpec("undo", "&Edit", "&Undo", "undo", (Key.Undo,)),
     ActionSpec("redo", "&Edit", "&Redo", "redo", (Key.Redo, "Ctrl+Y")),
     ActionSpec("find", "&Edit", "&Find retro", "focus_filter", (Key.Find,), False),
+    ActionSpec("search_all", "&Edit", "&Search all retros", "search_all", ("Ctrl+Shift+F",), False),
     ActionSpec("details", "&Edit", "Retro &details…", "edit_details", ("Ctrl+Shift+D",)),
     ActionSpec("focus_entry", "&Edit", "Go to &entry line", "focus_entry", ("Ctrl+L",)),
     ActionSpec("timer_toggle", "&Session", "&Start or pause timer", "toggle_timer", ("F5",)),
@@ -45,6 +52,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("previous_phase", "&Session", "&Previous phase", "previous_phase", ("Ctrl+PgUp",)),
     ActionSpec("next_phase", "&Session", "&Next phase", "next_phase", ("Ctrl+PgDown",)),
+    ActionSpec(
+        "save_template", "&Session", "Save agenda as &template…", "save_agenda_template", ()
+    ),
     ActionSpec("audience", "&View", "&Audience window", "toggle_audience", ("F9",), False, True),
     ActionSpec("zoom_in", "&View", "Zoom &in", "zoom_in", (Key.ZoomIn, "Ctrl+="), False),
     ActionSpec("zoom_out", "&View", "Zoom &out", "zoom_out", (Key.ZoomOut,), False),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import islice
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import (
@@ -49,25 +51,37 @@ class BlameHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument, find: Finder = find_blame) -> None:
         self._find = find
-        self._text: str | None = None
+        self._stale = True
         self.findings: list[Finding] = []
-        super().__init__(document)
+        self._ends: list[int] = []
+        # The document comes after the change notice, so the notice runs before Qt's own
+        # handler, which highlights the changed blocks at once and must see new findings.
+        super().__init__(None)
+        self.setParent(document)
+        document.contentsChange.connect(self._changed)
+        self.setDocument(document)
+
+    def _changed(self) -> None:
+        self._stale = True
 
     def _refresh(self) -> None:
-        # Keyed on the text itself: setPlainText() starts the document's revision count anew.
-        text = self.document().toPlainText()
-        if text != self._text:
-            self._text = text
-            self.findings = self._find(text)
+        # Once per edit, not per block: reading the whole text for every block of a 1 MB
+        # paste took over a minute.
+        if self._stale:
+            self._stale = False
+            self.findings = self._find(self.document().toPlainText())
+            self._ends = [finding.end for finding in self.findings]
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._refresh()
         block: QTextBlock = self.currentBlock()
         start, end = block.position(), block.position() + len(text)
-        fmt = blame_format()
-        for finding in self.findings:
-            if finding.end <= start or finding.start >= end:
-                continue
+        # Findings are sorted and never overlap, so their ends are in order too.
+        fmt: QTextCharFormat | None = None
+        for finding in islice(self.findings, bisect_right(self._ends, start), None):
+            if finding.start >= end:
+                break
+            fmt = fmt or blame_format()
             left = max(finding.start, start) - start
             right = min(finding.end, end) - start
             self.setFormat(left, right - left, fmt)

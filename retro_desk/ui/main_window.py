@@ -19,28 +19,34 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from retro_desk import session_file
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
+from retro_desk.model import Retro
 from retro_desk.questions import phase_prompt
 from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
+from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
+from retro_desk.ui.csv_import_dialog import CsvImportDialog
+from retro_desk.ui.export_documents import write_html, write_markdown, write_pdf
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.new_session_dialog import NewSessionDialog
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import build_pages
 from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
+from retro_desk.ui.search_panel import SearchPanel
 from retro_desk.ui.session_list import SessionList
 from retro_desk.ui.side_panel import SidePanel
+from retro_desk.ui.template_dialog import TemplateNameDialog
 from retro_desk.ui.theme import THEMES, apply_theme
 from retro_desk.ui.timer_widget import TimerWidget
 
@@ -85,6 +91,15 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.sessions = SessionList(self)
         self.sessions.session_chosen.connect(self.open_session)
+        self.sessions.search_requested.connect(self.search_all)
+        self.search = SearchPanel(self.store.search, self)
+        self.search.hit_chosen.connect(self.open_search_hit)
+        self.left = QTabWidget(self)
+        self.left.addTab(self.sessions, "Retros")
+        self.left.addTab(self.search, "Search")
+        self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
+        # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
+        self.left.currentChanged.connect(lambda _index: self.search.refresh())
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
@@ -135,12 +150,12 @@ class MainWindow(QMainWindow):
         self.side.reflection.jump_requested.connect(self.reveal)
 
         self.splitter = QSplitter(self)
-        self.splitter.addWidget(self.sessions)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.sessions.setMinimumWidth(140)
+        self.left.setMinimumWidth(140)
         self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
@@ -168,6 +183,7 @@ class MainWindow(QMainWindow):
     def refresh_sessions(self) -> None:
         current = self.editor.session_id if self.editor else None
         self.context.guard(lambda: self.sessions.set_sessions(self.store.list_sessions(), current))
+        self.search.refresh()
 
     def open_session(self, session_id: int) -> None:
         if self.editor and self.editor.session_id == session_id:
@@ -203,7 +219,7 @@ class MainWindow(QMainWindow):
             self.open_session(sessions[0].id)
 
     def new_retro(self) -> None:
-        retro = NewSessionDialog.ask(self)
+        retro = NewSessionDialog.ask(self, self.store)
         self.activateWindow()
         if retro is None:
             return
@@ -249,6 +265,46 @@ class MainWindow(QMainWindow):
             self.refresh_sessions()
             self.open_session(session_id)
 
+    def import_timeline_csv(self) -> None:
+        """Add the events of a CSV file to the open retro's timeline, after a preview."""
+        if not self.editor:
+            return
+        path = ask_open_path(
+            self, "Import timeline CSV", "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if not path:
+            return
+        editor = self.editor
+        events = CsvImportDialog.ask(self, Path(path), editor.retro.session)
+        self.activateWindow()
+        if not events:
+            return
+        added = self.context.guard(lambda: editor.import_events(events))
+        if added:
+            noun = "event" if len(added) == 1 else "events"
+            self.set_status(f"Imported {len(added)} {noun} into the timeline; Ctrl+Z takes"
+                            " them out again")
+
+    def save_agenda_template(self) -> None:
+        """Keep the open retro's agenda (its plan) as a template for new retros."""
+        if not self.editor:
+            return
+        agenda = self.editor.retro.agenda
+        saved = self.context.guard(self.store.agenda_templates) or []
+        name = TemplateNameDialog.ask(self, [t.name for t in saved], plan_summary(agenda))
+        self.activateWindow()
+        if name is None:
+            return
+        try:
+            self.store.save_agenda_template(template_from_agenda(name, agenda))
+        except TemplateError as error:
+            self.show_message("Template not saved", str(error))
+            return
+        except StorageError as error:
+            self.report_error(error)
+            return
+        self.set_status(f"Saved the agenda as the template “{name}”; choose it in a new retro")
+
     def delete_retro(self) -> None:
         if not self.editor:
             return
@@ -278,12 +334,21 @@ class MainWindow(QMainWindow):
     # -- export ----------------------------------------------------------------------------
 
     def export_markdown(self) -> None:
-        self._export("md", "Markdown (*.md)", markdown_document)
+        # The timeline picture goes beside the document, as name-timeline.svg and .png.
+        self._export("md", "Markdown (*.md)", write_markdown)
 
     def export_json(self) -> None:
-        self._export("json", "Retro Desk session (*.json)", session_file.dumps)
+        self._export("json", "Retro Desk session (*.json)", write_session_file)
 
-    def _export(self, suffix: str, file_filter: str, render: Callable[..., str]) -> None:
+    def export_html(self) -> None:
+        self._export("html", "Web page (*.html)", write_html)
+
+    def export_pdf(self) -> None:
+        self._export("pdf", "PDF document (*.pdf)", write_pdf)
+
+    def _export(
+        self, suffix: str, file_filter: str, write: Callable[[Retro, Path], object]
+    ) -> None:
         if not self.editor:
             return
         name = f"{safe_file_stem(self.editor.retro.session.title)}.{suffix}"
@@ -291,7 +356,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            write_atomic(Path(path), render(self.editor.retro).encode("utf-8"))
+            write(self.editor.retro, Path(path))
         except OSError as error:
             self.show_message("Export failed", f"Cannot write {path}: {error.strerror or error}")
             return
@@ -408,7 +473,13 @@ class MainWindow(QMainWindow):
         if not self.timer:
             return
         if not place.phase:
-            self.side.parking.setFocus()
+            # Texts with no phase page live in the side panel (or, as a title, nowhere more).
+            beside: dict[str, QWidget] = {
+                "parking_lot": self.side.parking, "private_notes": self.side.notes,
+            }
+            target = beside.get(place.part)
+            if target is not None:
+                target.setFocus()
             return
         phases = [item.phase for item in self.timer.agenda]
         if place.phase in phases:
@@ -423,7 +494,23 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.focus_entry()
 
+    def search_all(self, text: str | None = None) -> None:
+        """Search inside every retro (for `text`, when the filter box passes it on)."""
+        self.left.setCurrentWidget(self.search)
+        if text:
+            self.search.search_for(text)
+        else:
+            self.search.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search.query.selectAll()
+
+    def open_search_hit(self, session_id: int, place: Place | None) -> None:
+        """Open the retro a search result is in, and show the item (None: the retro itself)."""
+        self.open_session(session_id)
+        if place is not None and self.editor and self.editor.session_id == session_id:
+            self.reveal(place)
+
     def focus_filter(self) -> None:
+        self.left.setCurrentWidget(self.sessions)
         self.sessions.filter.setFocus()
         self.sessions.filter.selectAll()
 
@@ -569,6 +656,10 @@ class MainWindow(QMainWindow):
         if self.audience is not None:
             self.audience.close()
         super().closeEvent(event)
+
+
+def write_session_file(retro: Retro, target: Path) -> None:
+    write_atomic(target, session_file.dumps(retro).encode("utf-8"))
 
 
 def safe_file_stem(title: str) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -28,10 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from retro_desk.agenda import default_agenda
 from retro_desk.model import AgendaItem, Participant, Retro, Session
+from retro_desk.storage import StorageError, Store
+from retro_desk.templates import (
+    BUILTIN_TEMPLATES,
+    FOR_KIND,
+    AgendaTemplate,
+    TemplateError,
+    plan_summary,
+    template_from_agenda,
+    with_builtins,
+)
 from retro_desk.timefmt import is_valid_zone
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
+from retro_desk.ui.template_dialog import TemplateNameDialog
 
 KIND_CHOICES = (
     ("own", "Our own incident"),
@@ -76,8 +87,9 @@ def parse_participants(text: str) -> list[Participant]:
 class NewSessionDialog(QDialog):
     """Ask for a new retro; `ask()` is the one entry point, so tests can replace it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, store: Store | None = None) -> None:
         super().__init__(parent)
+        self.store = store
         self.setWindowTitle("New retro")
         self.title = QLineEdit(self)
         self.title.setPlaceholderText("e.g. Checkout outage, 20 November")
@@ -126,6 +138,17 @@ class NewSessionDialog(QDialog):
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #8a1010")
         self.error.setWordWrap(True)
+        self.template = QComboBox(self)
+        self.template.setAccessibleName("Agenda template")
+        self.save_template_button = QPushButton("Sa&ve as template…", self)
+        self.save_template_button.setToolTip("Keep this agenda, as it is now, to start retros from")
+        self.delete_template_button = QPushButton("De&lete template", self)
+        self.delete_template_button.setToolTip("Built-in templates cannot be deleted")
+        self.save_template_button.clicked.connect(self.save_template)
+        self.delete_template_button.clicked.connect(self.delete_template)
+        # Without a database there is nowhere to keep a template: only the built-in ones show.
+        self.save_template_button.setVisible(store is not None)
+        self.delete_template_button.setVisible(store is not None)
 
         form = self.form = QFormLayout()
         form.addRow("&Title", self.title)
@@ -150,20 +173,104 @@ class NewSessionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        template_label = QLabel("Agenda t&emplate", self)
+        template_label.setBuddy(self.template)
+        templates = QHBoxLayout()
+        templates.addWidget(template_label)
+        templates.addWidget(self.template, 1)
+        templates.addWidget(self.save_template_button)
+        templates.addWidget(self.delete_template_button)
+        layout.addLayout(templates)
         agenda_label = QLabel("&Agenda (timeboxes can be changed and reordered)", self)
         agenda_label.setBuddy(self.agenda)
         layout.addWidget(agenda_label)
         layout.addWidget(self.agenda)
         layout.addLayout(moves)
-        self._agenda_parts: tuple[QWidget, ...] = (agenda_label, self.agenda, up, down, self.total)
+        self._agenda_parts: tuple[QWidget, ...] = (
+            agenda_label, self.agenda, up, down, self.total, template_label, self.template,
+            self.save_template_button, self.delete_template_button,
+        )
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self._fill_agenda(default_agenda("own"))
-        self.resize(620, 640)
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        self._load_templates(FOR_KIND["own"].name)
+        self.resize(620, 680)
 
     def _kind_changed(self) -> None:
-        self._fill_agenda(default_agenda(self.kind.currentData()))
+        # A built-in agenda follows the kind; one the facilitator chose stays chosen.
+        if self.chosen_template().builtin:
+            self._select_template(FOR_KIND[self.kind.currentData()].name)
+
+    # -- agenda templates ------------------------------------------------------------------
+
+    def _load_templates(self, select: str) -> None:
+        saved: list[AgendaTemplate] = []
+        if self.store is not None:
+            try:
+                saved = self.store.agenda_templates()
+            except StorageError as error:
+                self.error.setText(str(error))
+        self.template.blockSignals(True)
+        self.template.clear()
+        for template in with_builtins(saved):
+            suffix = " (built in)" if template.builtin else ""
+            self.template.addItem(f"{template.name}{suffix}", template)
+            self.template.setItemData(
+                self.template.count() - 1, template.describe(), Qt.ItemDataRole.ToolTipRole
+            )
+        self.template.blockSignals(False)
+        self._select_template(select)
+
+    def _select_template(self, name: str) -> None:
+        names = [self.template.itemData(i).name for i in range(self.template.count())]
+        index = names.index(name) if name in names else 0
+        if index == self.template.currentIndex():
+            self._template_chosen()
+        else:
+            self.template.setCurrentIndex(index)
+
+    def chosen_template(self) -> AgendaTemplate:
+        template = self.template.currentData()
+        return template if isinstance(template, AgendaTemplate) else BUILTIN_TEMPLATES[0]
+
+    def _template_chosen(self) -> None:
+        template = self.chosen_template()
+        self._fill_agenda(template.agenda())
+        self.delete_template_button.setEnabled(not template.builtin)
+
+    def save_template(self) -> None:
+        """Keep the agenda as the table shows it now, under a name the facilitator gives."""
+        if self.store is None:
+            return
+        store = self.store
+        agenda = self.agenda_items()
+        saved = [self.template.itemData(i) for i in range(self.template.count())]
+        name = TemplateNameDialog.ask(
+            self, [t.name for t in saved if not t.builtin], plan_summary(agenda)
+        )
+        if name is None:
+            return
+        try:
+            store.save_agenda_template(template_from_agenda(name, agenda))
+        except (TemplateError, StorageError) as error:
+            self.error.setText(str(error))
+            return
+        self.error.setText("")
+        self._load_templates(name)
+
+    def delete_template(self) -> None:
+        template = self.chosen_template()
+        if self.store is None or template.builtin:
+            return
+        if not confirm_delete(self, template.name):
+            return
+        try:
+            self.store.delete_agenda_template(template.name)
+        except (TemplateError, StorageError) as error:
+            self.error.setText(str(error))
+            return
+        self._load_templates(FOR_KIND[self.kind.currentData()].name)
 
     def _fill_agenda(self, agenda: list[AgendaItem]) -> None:
         self.agenda.setRowCount(0)
@@ -294,8 +401,9 @@ class NewSessionDialog(QDialog):
             super().accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> Retro | None:
-        dialog = cls(parent)
+    def ask(cls, parent: QWidget | None, store: Store | None = None) -> Retro | None:
+        """The retro to start; `store` holds the agenda templates to choose from and save to."""
+        dialog = cls(parent, store)
         dialog.title.setFocus(Qt.FocusReason.OtherFocusReason)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -303,3 +411,10 @@ class NewSessionDialog(QDialog):
             return dialog.retro()
         finally:
             dialog.deleteLater()
+
+
+def confirm_delete(parent: QWidget, name: str) -> bool:
+    answer = QMessageBox.question(
+        parent, "Delete template", f"Delete the agenda template “{name}”? This cannot be undone."
+    )
+    return answer == QMessageBox.StandardButton.Yes

@@ -41,6 +41,7 @@ class ReflectionPanel(QWidget):
         self.list.setAccessibleName("Language reflection findings")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._jump)
+        self.setFocusProxy(self.list)  # Alt+L lands in the findings
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.reframed = QPushButton("&Reframed", self)

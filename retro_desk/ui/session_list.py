@@ -61,9 +61,13 @@ class SessionListModel(QAbstractListModel):
 
 
 class SessionList(QWidget):
-    """Filter box over the list; `session_chosen` carries the id of the retro to open."""
+    """Filter box over the list; `session_chosen` carries the id of the retro to open.
+
+    Enter on a filter that matches no title asks (`search_requested`) to search inside retros.
+    """
 
     session_chosen = Signal(int)
+    search_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,3 +119,5 @@ class SessionList(QWidget):
         if self.proxy.rowCount():
             self._open_index(self.proxy.index(0, 0))
             self.view.setFocus()
+        elif self.filter.text().strip():
+            self.search_requested.emit(self.filter.text())

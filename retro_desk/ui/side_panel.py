@@ -22,7 +22,9 @@ def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
     font = label.font()
     font.setBold(True)
     label.setFont(font)
-    label.setBuddy(body)
+    # Qt's mnemonic focuses a buddy only if the buddy itself takes focus: a panel that hands
+    # its focus on (to an entry line, a list) would be passed over, so point at that widget.
+    label.setBuddy(body.focusProxy() or body)
     layout.addWidget(label)
     layout.addWidget(body, 1)
     return box

@@ -24,50 +24,74 @@ class Palette:
     decision: QColor
     blame: QColor
     highlight_blame: QColor
+    # Facts only learned after the incident, in the timeline picture: a hue of their own.
+    learned: QColor
 
 
 # Every text colour keeps at least 7:1 contrast against `window` and `base` (WCAG AAA).
 LIGHT = Palette(
     "light", QColor("#f6f6f4"), QColor("#ffffff"), QColor("#1a1a1a"), QColor("#3d3d3d"),
     QColor("#0b4f8a"), QColor("#6b4200"), QColor("#8a1010"), QColor("#0b4f8a"),
-    QColor("#5c2d82"), QColor("#fff0b3"),
+    QColor("#5c2d82"), QColor("#fff0b3"), QColor("#8a3b00"),
 )
 DARK = Palette(
     "dark", QColor("#1c1d20"), QColor("#26282c"), QColor("#f2f2f2"), QColor("#cfcfcf"),
     QColor("#9ccfff"), QColor("#ffd27a"), QColor("#ff9c9c"), QColor("#9ccfff"),
-    QColor("#e0c2ff"), QColor("#5a4a10"),
+    QColor("#e0c2ff"), QColor("#5a4a10"), QColor("#ffb366"),
 )
 HIGH_CONTRAST = Palette(
     "high-contrast", QColor("#000000"), QColor("#000000"), QColor("#ffffff"), QColor("#ffffff"),
     QColor("#ffff00"), QColor("#ffff00"), QColor("#ff8080"), QColor("#00ffff"),
-    QColor("#ffb0ff"), QColor("#303000"),
+    QColor("#ffb0ff"), QColor("#303000"), QColor("#ffb366"),
 )
 
 _active: list[Palette] = [LIGHT]
+# The theme the person chose, which may be "system": the palette in force follows from it.
+_chosen: list[str] = ["system"]
+_FOLLOWING = "retro_desk_follows_system"
 
 
 def current_palette() -> Palette:
     return _active[0]
 
 
-def system_prefers_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
+def current_theme() -> str:
+    return _chosen[0]
 
 
-def resolve(theme: str) -> Palette:
+def resolve(theme: str, scheme: Qt.ColorScheme | None = None) -> Palette:
+    """The palette of one of THEMES; "system" goes by `scheme`, else by what the system says."""
     if theme == "dark":
         return DARK
     if theme == "high-contrast":
         return HIGH_CONTRAST
     if theme == "light":
         return LIGHT
-    return DARK if system_prefers_dark() else LIGHT
+    if scheme is None:
+        scheme = QGuiApplication.styleHints().colorScheme()
+    return DARK if scheme == Qt.ColorScheme.Dark else LIGHT
 
 
 def apply_theme(app: QApplication, theme: str) -> Palette:
-    """Set the application palette from one of THEMES; returns the palette now in force."""
-    palette = resolve(theme)
+    """Set the application palette from one of THEMES; returns the palette now in force.
+
+    With "system", the palette changes again whenever the system switches light and dark.
+    """
+    _chosen[0] = theme
+    if not app.property(_FOLLOWING):
+        app.setProperty(_FOLLOWING, True)
+        app.styleHints().colorSchemeChanged.connect(
+            lambda scheme: system_scheme_changed(app, scheme)
+        )
+    return _set_palette(app, resolve(theme))
+
+
+def system_scheme_changed(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    if _chosen[0] == "system":
+        _set_palette(app, resolve("system", scheme))
+
+
+def _set_palette(app: QApplication, palette: Palette) -> Palette:
     _active[0] = palette
     qt = QPalette()
     qt.setColor(QPalette.ColorRole.Window, palette.window)
