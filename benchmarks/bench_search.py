@@ -128,8 +128,8 @@ def main() -> None:
     for query, label in QUERIES:
         results = store.search(query)
         order = "by relevance" if results.by_relevance else "most recent"
-        shown = (f"{results.hit_count}{'+' if results.truncated else ''} hits in"
-                 f" {len(results.groups)} retros, {order}")
+        hits = f"{results.hit_count}{'+' if results.truncated else ''}"
+        shown = f"{hits} hits in {len(results.groups)} retros, {order}"
         rows.append((f"search {query!r}: {label}", search(query), shown))
     rows.append(("search 'the' with private notes", search("the", private=True), ""))
 

@@ -17,6 +17,7 @@ from retro_desk.files import write_atomic
 from retro_desk.model import Retro
 from retro_desk.paths import resolve_db_path, user_config_dir
 from retro_desk.storage import NotFound, StorageError, Store
+from retro_desk.storage.errors import OlderDatabase
 from retro_desk.storage.lock import InstanceLock
 from retro_desk.storage.search import QueryError, RetroMatches, SearchResults, fts_query
 
@@ -147,7 +148,12 @@ def _configure_language() -> list[str]:
 def _open_for_reading(db_path: Path) -> Store | None:
     if not db_path.exists():
         return None
-    return Store.open(db_path, read_only=True)
+    try:
+        return Store.open(db_path, read_only=True)
+    except OlderDatabase:
+        # Updating the schema is one transaction of its own; after it, reading goes on as usual.
+        Store.open(db_path).close()
+        return Store.open(db_path, read_only=True)
 
 
 def _list(db_path: Path, as_json: bool) -> int:

@@ -7,7 +7,7 @@ import tomllib
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -183,7 +183,9 @@ def _optional_regex(table: Mapping[str, Any], key: str, fragments: Mapping[str, 
     return expanded
 
 
-def _rule_from_table(table: Mapping[str, Any], fragments: Mapping[str, str]) -> Rule:
+def _rule_from_table(
+    table: Mapping[str, Any], fragments: Mapping[str, str], check_patterns: bool = True
+) -> Rule:
     for key in ("id", "pattern", "category"):
         if key not in table:
             raise _Problem(f"missing key {key!r}")
@@ -217,11 +219,15 @@ def _rule_from_table(table: Mapping[str, Any], fragments: Mapping[str, str]) -> 
         unless_preceded_by=_optional_regex(table, "unless_preceded_by", fragments),
         unless_in_sentence=_optional_regex(table, "unless_in_sentence", fragments),
     )
+    if not check_patterns:
+        return rule
+    compiled = _CompiledRule(rule)
     try:
-        compiled = _CompiledRule(rule)
+        empty = compiled.regex.match("") is not None
+        _ = compiled.unless_preceded_by, compiled.unless_in_sentence
     except re.error as error:
         raise _Problem(f"pattern is not a valid regular expression: {error}", "pattern") from None
-    if compiled.regex.match("") is not None:
+    if empty:
         raise _Problem("pattern matches empty text", "pattern")
     return rule
 
@@ -268,7 +274,11 @@ def _string_list(value: object) -> list[str] | None:
 
 
 def _parse_file(
-    data: Mapping[str, Any], source: str, label: str, base_fragments: Mapping[str, str]
+    data: Mapping[str, Any],
+    source: str,
+    label: str,
+    base_fragments: Mapping[str, str],
+    check_patterns: bool = True,
 ) -> tuple[_ParsedFile, dict[str, str]]:
     lines, headers = _rule_lines(source)
     parsed = _ParsedFile(rules=[], silence=[], people=set(), things=set(), problems=[])
@@ -324,7 +334,7 @@ def _parse_file(
             parsed.problems.append(f"{_where(label, header)}: {name} must be a table")
             continue
         try:
-            rule = _rule_from_table(table, fragments)
+            rule = _rule_from_table(table, fragments, check_patterns)
         except _Problem as problem:
             where = _where(label, _line_of(lines, header, problem.key))
             parsed.problems.append(f"{where}: {name}: {problem}; the rule is skipped")
@@ -346,8 +356,11 @@ def _parse_file(
 def _builtin_file() -> tuple[RuleSet, Mapping[str, str]]:
     path = resource(RULES_FILENAME)
     source = path.read_text(encoding="utf-8")
-    parsed, fragments = _parse_file(tomllib.loads(source), source, str(path), {})
-    # The shipped file is part of the program: a problem in it is a bug, not a user mistake.
+    # The shipped file is part of the program: a problem in it is a bug, not a user mistake,
+    # and its patterns are compiled by the tests, not at every start.
+    parsed, fragments = _parse_file(
+        tomllib.loads(source), source, str(path), {}, check_patterns=False
+    )
     if parsed.problems:
         raise RuntimeError("broken built-in blame rules:\n" + "\n".join(parsed.problems))
     rules = RuleSet(tuple(parsed.rules), frozenset(parsed.people), frozenset(parsed.things))
@@ -794,18 +807,29 @@ def _trie_pattern(words: Sequence[str]) -> str:
 
 
 class _CompiledRule:
+    """A rule's patterns, compiled when first needed: most rules never meet their keywords in
+    a given text, and compiling all of them up front was a fifth of the app's start-up."""
+
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.regex = re.compile(rf"(?<!\w)(?:{rule.pattern})(?!\w)", re.IGNORECASE)
-        self.unless_preceded_by = (
-            re.compile(rf"(?:{rule.unless_preceded_by})\s*\Z", re.IGNORECASE)
-            if rule.unless_preceded_by
-            else None
-        )
-        self.unless_in_sentence = (
-            re.compile(rule.unless_in_sentence, re.IGNORECASE) if rule.unless_in_sentence else None
-        )
-        self.keywords = _keywords(rule.pattern)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<!\w)(?:{self.rule.pattern})(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def unless_preceded_by(self) -> re.Pattern[str] | None:
+        pattern = self.rule.unless_preceded_by
+        return re.compile(rf"(?:{pattern})\s*\Z", re.IGNORECASE) if pattern else None
+
+    @cached_property
+    def unless_in_sentence(self) -> re.Pattern[str] | None:
+        pattern = self.rule.unless_in_sentence
+        return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+    @cached_property
+    def keywords(self) -> _Keywords | None:
+        return _keywords(self.rule.pattern)
 
 
 class Matcher:
@@ -814,7 +838,7 @@ class Matcher:
     def __init__(self, rules: RuleSet) -> None:
         self._rules = rules
         self._compiled = [_CompiledRule(rule) for rule in rules.rules]
-        by_word: dict[bytes, list[tuple[re.Pattern[str], int, bool]]] = {}
+        by_word: dict[bytes, list[tuple[int, bool]]] = {}
         self._unanchored: list[int] = []
         for index, compiled in enumerate(self._compiled):
             words = _scannable(compiled.keywords)
@@ -822,7 +846,7 @@ class Matcher:
                 self._unanchored.append(index)
                 continue
             for word, leading in words:
-                by_word.setdefault(word, []).append((compiled.regex, index, leading))
+                by_word.setdefault(word, []).append((index, leading))
         # The trigger pass reports the longest keyword at a position; every shorter keyword
         # that is a prefix of it occurs there too.
         self._by_word = {
@@ -863,7 +887,8 @@ class Matcher:
             by_word = self._by_word
             for match in self._trigger.finditer(_scan_text(text)):
                 position = match.start(1) - 1
-                for regex, index, leading in by_word[match.group(1)]:
+                for index, leading in by_word[match.group(1)]:
+                    regex = self._compiled[index].regex
                     if leading:
                         found = regex.match(text, position)
                         if found is not None and found.end() > position:

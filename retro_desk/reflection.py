@@ -54,9 +54,6 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
     """Every shared text of a retro (private notes are the facilitator's own and stay out)."""
     session = retro.session
     yield Place("session", "", "summary", "opening", "Summary"), session.summary
-    for index, feeling in enumerate(retro.feelings, start=1):
-        yield Place("feelings", _ref(feeling.note), "note", "feelings", f"Feeling {index}"), \
-            feeling.note
     events = {event.key: event for event in retro.timeline}
     for event in retro.timeline:
         label = f"Timeline {_clock(event.at, session.timezone)}"
@@ -67,15 +64,16 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
         place = Place("rationality", f"{answer.event}:{answer.category}", "answer",
                       "rationality", f"Decision {when}, {answer.category.replace('_', ' ')}")
         yield place, answer.answer
-    for index, learning in enumerate(retro.learnings, start=1):
-        yield Place("learnings", _ref(learning.text), "text", "learnings", f"Learning {index}"), \
-            learning.text
-    for index, action in enumerate(retro.actions, start=1):
-        place = Place("actions", _ref(action.description), "description", "actions",
-                      f"Action {index}")
-        yield place, action.description
-    for index, item in enumerate(retro.parking_lot, start=1):
-        yield Place("parking_lot", _ref(item.text), "text", "", f"Parking lot {index}"), item.text
+    # Lists whose items have no key of their own: (part, field, phase, label, texts).
+    keyless = (
+        ("feelings", "note", "feelings", "Feeling", [f.note for f in retro.feelings]),
+        ("learnings", "text", "learnings", "Learning", [item.text for item in retro.learnings]),
+        ("actions", "description", "actions", "Action", [a.description for a in retro.actions]),
+        ("parking_lot", "text", "", "Parking lot", [item.text for item in retro.parking_lot]),
+    )
+    for part, field_name, phase, noun, texts in keyless:
+        for index, text in enumerate(texts, start=1):
+            yield Place(part, text_ref(text), field_name, phase, f"{noun} {index}"), text
     yield Place("closing_notes", "", "notes", "close", "Closing notes"), retro.closing.notes
 
 
@@ -121,7 +119,7 @@ def render_markdown(summary: ReflectionSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _ref(text: str) -> str:
+def text_ref(text: str) -> str:
     """Items without a key of their own are named by their text, which survives export and
     import (row ids do not); an edited text is a new finding, so its mark rightly lapses."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]

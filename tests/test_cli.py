@@ -423,3 +423,24 @@ def test_default_database_is_in_the_user_data_folder(cli: CLI) -> None:
     assert expected.exists()
     assert [row["id"] for row in cli.sessions(db=False)] == [session_id]
     assert not (cli.root / "home").exists()
+
+
+def test_reading_a_database_of_an_older_schema_updates_it_first(cli: CLI) -> None:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from retro_desk.storage.schema import SCHEMA_VERSION, migrations
+
+    connection = sqlite3.connect(cli.db)
+    migrations.apply(Database(connection), stop_before="m002_reflection_marks")
+    connection.execute(
+        "INSERT INTO sessions (uuid, title, kind) VALUES ('u-old', 'From the first release', 'own')"
+    )
+    connection.commit()
+    connection.close()
+    [row] = cli.sessions()
+    assert row["title"] == "From the first release"
+    with sqlite3.connect(cli.db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    connection.close()

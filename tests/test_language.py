@@ -26,6 +26,7 @@ from retro_desk.language import (
     load_user_rules,
     user_rules_path,
 )
+from retro_desk.paths import resource
 
 TABLE_PATH = Path(__file__).parent / "data" / "blame_sentences.toml"
 TABLE: dict[str, dict[str, list[str]]] = tomllib.loads(TABLE_PATH.read_text(encoding="utf-8"))
@@ -300,6 +301,14 @@ def test_builtin_rules_are_complete_and_ask_how_or_what() -> None:
         assert rule.prompt.startswith(("What", "How")) and rule.prompt.endswith("?"), rule.id
         assert not rule.prompt.lower().startswith(("why", "who")), rule.id
         assert rule.why, rule.id
+
+
+def test_every_builtin_pattern_compiles_and_needs_some_text() -> None:
+    """The shipped rules are not checked at start-up (it costs time), so they are checked here."""
+    source = resource(language.RULES_FILENAME).read_text(encoding="utf-8")
+    parsed, _ = language._parse_file(tomllib.loads(source), source, "built-in", {})
+    assert parsed.problems == []
+    assert [rule.id for rule in parsed.rules] == [rule.id for rule in builtin_rules().rules]
 
 
 def test_every_builtin_rule_can_be_found_by_keyword() -> None:

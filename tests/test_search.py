@@ -1,4 +1,4 @@
-"""Search across retros: safe queries, every searchable text found, the index right after every edit."""
+"""Search across retros: safe queries, every text found, the index right after every edit."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from retro_desk.model import (
 )
 from retro_desk.paths import resource
 from retro_desk.reflection import Place, retro_texts
-from retro_desk.storage import Store
+from retro_desk.storage import StorageError, Store
 from retro_desk.storage.schema import migrations
 from retro_desk.storage.search import (
     PER_RETRO,
@@ -38,6 +38,8 @@ from retro_desk.storage.search import (
     parse_snippet,
 )
 
+# One store serves every generated example; each example leaves it as it found it.
+SHARED_STORE = [HealthCheck.function_scoped_fixture]
 FTS_TABLES = ("sessions", "events", "answers", "learnings", "actions", "parking_lot", "feelings")
 
 
@@ -51,7 +53,9 @@ def store() -> Iterator[Store]:
 def index_is_right(store: Store) -> None:
     """FTS5 compares every index entry with the rows it was made from (rank 1: content too)."""
     for table in FTS_TABLES:
-        store.db.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+        store.db.execute(
+            f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)"
+        )
 
 
 def found(store: Store, query: str, include_private: bool = False) -> set[tuple[int, str, str]]:
@@ -132,7 +136,7 @@ def test_snippet_markers_become_highlight_spans() -> None:
     assert all(0 <= start < end <= len(text) for start, end in spans)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=SHARED_STORE)
 @given(typed=st.text(max_size=60))
 def test_any_typed_text_searches_or_says_why(store: Store, typed: str) -> None:
     if not store.list_sessions():
@@ -149,7 +153,7 @@ def test_any_typed_text_searches_or_says_why(store: Store, typed: str) -> None:
                 assert 0 <= start < end <= len(hit.snippet)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=SHARED_STORE)
 @given(
     word=st.text(
         alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd")), min_size=3, max_size=12
@@ -426,7 +430,7 @@ def test_imported_files_and_timelines_are_searchable_and_undo_takes_them_out(
 def test_a_failed_write_leaves_the_index_as_the_rows_are(store: Store) -> None:
     session_id = store.create_retro(marked_retro())
     events = [Event("", "2026-11-20T16:00:00+01:00", "halfword"), Event("e1", "bad", "dup key")]
-    with pytest.raises(Exception):  # noqa: B017 - the UNIQUE key; which error is not the point
+    with pytest.raises(StorageError):  # e1 is taken: the UNIQUE key refuses the second row
         store.add_items(session_id, events)
     assert not found(store, "halfword")
     index_is_right(store)

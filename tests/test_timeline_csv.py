@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,7 @@ def test_quoted_fields_hold_delimiters_quotes_and_newlines_and_lines_still_count
         lambda text: text.replace("\n", "\r").encode("utf-8"),
     ],
 )
-def test_bom_encodings_and_line_endings(encode) -> None:  # type: ignore[no-untyped-def]
+def test_bom_encodings_and_line_endings(encode: Callable[[str], bytes]) -> None:
     text = "Time\tWho\tWhat\n14:32\tZoë\tRolled back\n14:40\tŁukasz\tReverted SEC-482\n"
     result = read(encode(text))
     assert result.has_header
@@ -131,7 +132,7 @@ def test_bom_encodings_and_line_endings(encode) -> None:  # type: ignore[no-unty
 
 
 def test_text_that_is_not_utf8_is_refused_with_its_line() -> None:
-    data = "time,what\n14:32,ok\n".encode() + "14:40,caf\xe9\n".encode("latin-1")
+    data = b"time,what\n14:32,ok\n" + "14:40,caf\xe9\n".encode("latin-1")
     with pytest.raises(CsvError, match="line 3: not UTF-8"):
         read(data)
 
@@ -251,8 +252,10 @@ cell_text = st.text(
     max_size=30,
 ).map(str.strip)
 descriptions = st.lists(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\ufeff"),
-            min_size=1, max_size=40).map(str.strip).filter(bool),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\ufeff"),
+        min_size=1, max_size=40,
+    ).map(str.strip).filter(bool),
     min_size=1, max_size=8,
 )
 
@@ -269,8 +272,14 @@ descriptions = st.lists(
     newline=st.sampled_from(["\n", "\r\n"]),
     order=st.permutations(range(4)),
 )
-def test_what_a_csv_writer_writes_is_read_back(  # type: ignore[no-untyped-def]
-    descriptions, actors, delimiter, header, bom, newline, order
+def test_what_a_csv_writer_writes_is_read_back(
+    descriptions: list[str],
+    actors: list[str],
+    delimiter: str,
+    header: tuple[str, ...] | None,
+    bom: bool,
+    newline: str,
+    order: list[int],
 ) -> None:
     expected = [
         (f"2026-11-20T14:{i:02d}:00+01:00", " ".join(actors[i].split()), description,
@@ -330,10 +339,10 @@ def test_cli_import_timeline_adds_every_row_in_the_sessions_zone(tmp_path: Path)
     before = _events(cli.db, session_id)
     csv_file = tmp_path / "chat.csv"
     csv_file.write_bytes(codecs.BOM_UTF8 + (
-        "Timestamp;Who;What;Link\n"
-        "2026-11-20 15:30;Pager;\"Ack; escalated\";https://pager/1\n"
-        "2026-11-20T14:31:00Z;Bot;Deploy marker;\n"
-    ).encode())
+        b"Timestamp;Who;What;Link\n"
+        b"2026-11-20 15:30;Pager;\"Ack; escalated\";https://pager/1\n"
+        b"2026-11-20T14:31:00Z;Bot;Deploy marker;\n"
+    ))
     output = cli.ok("import-timeline", str(session_id), str(csv_file))
     assert output == (
         f"Added 2 events to session {session_id}"
@@ -374,7 +383,9 @@ def test_cli_import_timeline_with_bad_rows_imports_nothing(tmp_path: Path) -> No
         ("x,caf\xe9\n".encode("latin-1"), "line 1: not UTF-8"),
     ],
 )
-def test_cli_import_timeline_unreadable_files(tmp_path: Path, content: bytes, expected: str) -> None:
+def test_cli_import_timeline_unreadable_files(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
     from tests.test_cli import CLI, SAMPLE
 
     cli = CLI(tmp_path)

@@ -17,6 +17,10 @@ class NewerDatabase(StorageError):
     """The file was written by a newer Retro Desk."""
 
 
+class OlderDatabase(StorageError):
+    """The file was written by an older Retro Desk and must be updated before it is read."""
+
+
 class ReadOnlyDatabase(StorageError):
     """The file or its folder cannot be written."""
 

@@ -13,8 +13,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from retro_desk.model import Session
-from retro_desk.reflection import Place
-from retro_desk.reflection import _ref as text_ref
+from retro_desk.reflection import Place, text_ref
 from retro_desk.timefmt import TimeInputError, zone
 
 MAX_TERMS = 64

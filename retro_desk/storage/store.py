@@ -35,6 +35,7 @@ from retro_desk.storage.errors import (
     NewerDatabase,
     NotARetroDatabase,
     NotFound,
+    OlderDatabase,
     ReadOnlyDatabase,
     StorageError,
     translate,
@@ -147,7 +148,7 @@ class Store:
         _check_file(path)
         if not read_only and not _writable(path):
             raise ReadOnlyDatabase(
-                f"{label}: the file or its folder is read-only; it was opened for reading only"
+                f"{label}: the file or its folder is read-only; nothing can be saved to it"
             )
         try:
             connection = _connect(path, read_only)
@@ -191,7 +192,7 @@ class Store:
                 conn.execute("PRAGMA synchronous = FULL")
             migrations.apply(self.db)
         elif version < SCHEMA_VERSION:
-            raise StorageError(
+            raise OlderDatabase(
                 f"{self.label}: made by an older Retro Desk; open it for editing once to update it"
             )
         conn.execute("PRAGMA foreign_keys = ON")
@@ -646,8 +647,14 @@ def _writable(path: Path) -> bool:
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
-    if not read_only:
-        return sqlite3.connect(str(path), timeout=3.0)
+    if not read_only or _writable(path):
+        # Reading a file that could be written: an ordinary connection kept from writing, so
+        # that closing it removes the -wal and -shm files as a writer's does. A mode=ro one
+        # left them beside the database after every `retro-desk list`, refused files too.
+        connection = sqlite3.connect(str(path), timeout=3.0)
+        if read_only:
+            connection.execute("PRAGMA query_only = ON")
+        return connection
     uri = path.resolve().as_uri() + "?mode=ro"
     connection = sqlite3.connect(uri, uri=True, timeout=3.0)
     try:

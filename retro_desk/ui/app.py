@@ -39,7 +39,8 @@ def open_store(db_path: Path, lock: InstanceLock) -> tuple[Store, str | None]:
     try:
         store = Store.open(db_path)
     except ReadOnlyDatabase as error:
-        return Store.open(db_path, read_only=True), f"{error}."
+        # The command line says why it cannot write; the window opens for reading instead.
+        return Store.open(db_path, read_only=True), f"{error}. This window is read-only."
     try:
         locked = lock.acquire()
     except OSError as error:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -53,6 +54,8 @@ from retro_desk.ui.timer_widget import TimerWidget
 TICK_MS = 250
 TIMER_PX = 56
 MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
+# Qt cuts a line edit's text at 32,767 characters without a word; a long paste must survive.
+LINE_LIMIT = 2**31 - 1
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +74,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.editor: SessionEditor | None = None
         self.timer: PhaseTimer | None = None
-        self.context = context or PageContext(decorate_text=attach_highlighter)
+        self.context = context or PageContext(decorate_text=prepare_text_field)
         self.context.report_error = self.report_error
         self.setWindowTitle("Retro Desk")
         self.audience = None
@@ -660,6 +663,13 @@ class MainWindow(QMainWindow):
 
 def write_session_file(retro: Retro, target: Path) -> None:
     write_atomic(target, session_file.dumps(retro).encode("utf-8"))
+
+
+def prepare_text_field(widget: QWidget) -> None:
+    """Every field a person types into: no length cap, and blame language highlighted."""
+    if isinstance(widget, QLineEdit):
+        widget.setMaxLength(LINE_LIMIT)
+    attach_highlighter(widget)
 
 
 def safe_file_stem(title: str) -> str:

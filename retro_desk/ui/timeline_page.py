@@ -53,6 +53,9 @@ from retro_desk.ui.timeline_picture import TimelinePicture
 ACTOR_MAX_LENGTH = 40
 # Rows looked at to size the time and flag columns to their contents.
 SIZED_ROWS = 50
+# The picture follows edits once typing pauses: laying out thousands of events takes longer
+# than a frame, and the row just typed must show at once.
+PICTURE_DELAY_MS = 150
 DECISION_KEYS = "Ctrl+D"
 LEARNED_KEYS = "Ctrl+Shift+L"
 # Widths in average characters: enough for most names and sources, the rest wraps.
@@ -239,6 +242,10 @@ class TimelinePage(PhasePage):
         # The picture shows the shape of the incident; the table holds every word of it.
         self.picture = TimelinePicture(self)
         self.picture.event_activated.connect(self._select_key)
+        self._picture_due = QTimer(self)
+        self._picture_due.setSingleShot(True)
+        self._picture_due.setInterval(PICTURE_DELAY_MS)
+        self._picture_due.timeout.connect(self._show_picture)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.split.addWidget(self.picture)
         self.split.addWidget(self.table)
@@ -291,7 +298,7 @@ class TimelinePage(PhasePage):
     def on_change(self, change: Change) -> None:
         self.model.on_change(change)
         if change.part in ("timeline", "session"):
-            self._show_picture()
+            self._picture_due.start()
 
     def _show_picture(self) -> None:
         retro = self.editor.retro if self.editor else None

@@ -214,7 +214,7 @@ def test_the_results_model_passes_the_model_tester(qtmodeltester, db_store: Stor
     qtmodeltester.check(model)
 
 
-def test_the_search_tab_at_the_size_of_a_shared_screen(qtbot, window, tmp_path) -> None:
+def test_the_search_tab_at_the_size_of_a_shared_screen(qtbot, window) -> None:
     keys(qtbot, "Ctrl+Shift+F")
     qtbot.keyClicks(focused(), "certificate")
     window.resize(1280, 720)

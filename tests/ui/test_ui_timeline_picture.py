@@ -164,8 +164,9 @@ def test_the_timeline_page_shows_the_picture_and_follows_edits(
     stored = sample_editor.store.load_retro(sample_editor.session_id).timeline
     assert stored[-1].description == "closes the incident channel"
     assert stored[-1].decision_point
+    # The picture follows a moment later, once typing pauses.
+    qtbot.waitUntil(lambda: len(page.picture.picture_layout().markers) == 31)
     layout = page.picture.picture_layout()
-    assert len(layout.markers) == 31
     newest = next(m for m in layout.markers if m.key == stored[-1].key)
     assert newest.decision
     # A click on a label selects its event in the table.
