@@ -42,7 +42,7 @@ def marker(seed: int, n: int) -> str:
 class Facilitator:
     """Presses the keys; every method returns once its edit is stored (or fails loudly)."""
 
-    def __init__(self, qtbot, window: MainWindow) -> None:  # noqa: ANN001 - pytest-qt's QtBot
+    def __init__(self, qtbot, window: MainWindow) -> None:
         self.qtbot = qtbot
         self.window = window
         assert window.editor is not None
@@ -112,7 +112,7 @@ class Facilitator:
         assert not any(mark in text for text in texts)
 
 
-def test_drive_the_window_until_killed(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_drive_the_window_until_killed(qtbot, tmp_path: Path) -> None:
     if DB_VARIABLE not in os.environ:
         pytest.skip("run by benchmarks/crash_trials.py")
     db = Path(os.environ[DB_VARIABLE])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -879,6 +880,21 @@ class Matcher:
             for start, end, rule in self._without_overlaps(candidates)
         ]
 
+    def find_each(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """find() of each text. One keyword pass over all of them picks the texts worth a full
+        look: most of a retro's many short texts have no keyword, and calling find() on each
+        cost more than the whole Markdown export."""
+        if self._unanchored or self._trigger is None:
+            return [self.find(text) for text in texts]
+        # Texts are joined by a line break, which the byte copy turns into a space: a keyword
+        # found in the joined copy starts a word in exactly one text, as in that text alone.
+        ends = list(accumulate(len(text) + 1 for text in texts))
+        worth = {
+            bisect_right(ends, match.start(1) - 1)
+            for match in self._trigger.finditer(_scan_text("\n".join(texts)))
+        }
+        return [self.find(text) if index in worth else [] for index, text in enumerate(texts)]
+
     def _spans(self, text: str) -> set[tuple[int, int, int]]:
         """(start, end, rule index) of every match, before context is considered."""
         spans: set[tuple[int, int, int]] = set()
@@ -1009,3 +1025,8 @@ def configure(user_file: Path | None) -> list[str]:
 def find_blame(text: str) -> list[Finding]:
     """Blame phrases in text, sorted by start and never overlapping."""
     return (_configured or _builtin_matcher()).find(text)
+
+
+def find_blame_each(texts: Sequence[str]) -> list[list[Finding]]:
+    """find_blame of each text, much faster for many short texts."""
+    return (_configured or _builtin_matcher()).find_each(texts)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
-from retro_desk.language import CATEGORIES, Finding, category_title, find_blame
+from retro_desk.language import (
+    CATEGORIES,
+    Finding,
+    category_title,
+    find_blame,
+    find_blame_each,
+)
 from retro_desk.model import Retro
 from retro_desk.timefmt import TimeInputError, local_display
 
@@ -52,18 +59,31 @@ class ReflectionSummary:
 
 def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
     """Every shared text of a retro (private notes are the facilitator's own and stay out)."""
+    for place, text in _texts(retro):
+        yield place(), text
+
+
+def _texts(retro: Retro) -> Iterator[tuple[Callable[[], Place], str]]:
+    # Places are made only when asked for: naming an event by its local time costs more than
+    # finding that its text holds no blame, and most texts hold none.
     session = retro.session
-    yield Place("session", "", "summary", "opening", "Summary"), session.summary
+    yield partial(Place, "session", "", "summary", "opening", "Summary"), session.summary
     events = {event.key: event for event in retro.timeline}
+
+    def event_place(at: str, key: str) -> Place:
+        label = f"Timeline {_clock(at, session.timezone)}"
+        return Place("timeline", key, "description", "timeline", label)
+
+    def answer_place(event: str, category: str) -> Place:
+        answered = events.get(event)
+        when = _clock(answered.at, session.timezone) if answered else event
+        return Place("rationality", f"{event}:{category}", "answer", "rationality",
+                     f"Decision {when}, {category.replace('_', ' ')}")
+
     for event in retro.timeline:
-        label = f"Timeline {_clock(event.at, session.timezone)}"
-        yield Place("timeline", event.key, "description", "timeline", label), event.description
+        yield partial(event_place, event.at, event.key), event.description
     for answer in retro.rationality:
-        answered = events.get(answer.event)
-        when = _clock(answered.at, session.timezone) if answered else answer.event
-        place = Place("rationality", f"{answer.event}:{answer.category}", "answer",
-                      "rationality", f"Decision {when}, {answer.category.replace('_', ' ')}")
-        yield place, answer.answer
+        yield partial(answer_place, answer.event, answer.category), answer.answer
     # Lists whose items have no key of their own: (part, field, phase, label, texts).
     keyless = (
         ("feelings", "note", "feelings", "Feeling", [f.note for f in retro.feelings]),
@@ -73,19 +93,22 @@ def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
     )
     for part, field_name, phase, noun, texts in keyless:
         for index, text in enumerate(texts, start=1):
-            yield Place(part, text_ref(text), field_name, phase, f"{noun} {index}"), text
-    yield Place("closing_notes", "", "notes", "close", "Closing notes"), retro.closing.notes
+            yield partial(Place, part, text_ref(text), field_name, phase, f"{noun} {index}"), text
+    closing = partial(Place, "closing_notes", "", "notes", "close", "Closing notes")
+    yield closing, retro.closing.notes
 
 
 def retro_findings(
     retro: Retro, find: Callable[[str], list[Finding]] = find_blame
 ) -> list[LocatedFinding]:
-    return [
-        LocatedFinding(place, finding)
-        for place, text in retro_texts(retro)
-        if text
-        for finding in find(text)
-    ]
+    places, texts = zip(*_texts(retro), strict=True)
+    found = find_blame_each(texts) if find is find_blame else [find(text) for text in texts]
+    located: list[LocatedFinding] = []
+    for place, findings in zip(places, found, strict=True):
+        if findings:
+            where = place()
+            located += (LocatedFinding(where, finding) for finding in findings)
+    return located
 
 
 def summarise(findings: list[LocatedFinding], marks: dict[str, str]) -> ReflectionSummary:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -222,15 +223,15 @@ def holds_flock(pid: int, path: Path) -> bool:
     return False
 
 
-@pytest.fixture
-def first_instance(saved_db: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """The real app, open on the database, as a person left it running."""
+@contextmanager
+def running_app(db: Path, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The real app, open on `db` as a person left it running, once it holds its lock."""
     app = subprocess.Popen(
-        [sys.executable, "-m", "retro_desk", "--db", str(saved_db)],
-        env=child_env(tmp_path), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "retro_desk", "--db", str(db)],
+        env=child_env(folder), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
     assert app.stdout is not None
-    lock = InstanceLock(saved_db).path
+    lock = InstanceLock(db).path
     deadline = time.monotonic() + 60
     try:
         while not (lock.exists() and holds_flock(app.pid, lock)):
@@ -241,6 +242,12 @@ def first_instance(saved_db: Path, tmp_path: Path) -> Iterator[subprocess.Popen[
     finally:
         app.terminate()
         app.wait(timeout=30)
+
+
+@pytest.fixture
+def first_instance(saved_db: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with running_app(saved_db, tmp_path) as app:
+        yield app
 
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads /proc/locks (Linux)")

@@ -22,6 +22,7 @@ from retro_desk.language import (
     category_title,
     configure,
     find_blame,
+    find_blame_each,
     load_rules,
     load_user_rules,
     user_rules_path,
@@ -257,6 +258,12 @@ def test_keyword_search_finds_what_trying_everywhere_finds(
     expected = exhaustive_matcher.find(text)
     assert find_blame(text) == expected
     assert [f.rule_id for f in find_blame(text)] == [f.rule_id for f in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=80), PHRASE_TEXTS, TABLE_TEXTS), max_size=12))
+def test_finding_in_many_texts_at_once_equals_finding_in_each(texts: list[str]) -> None:
+    assert find_blame_each(texts) == [find_blame(text) for text in texts]
 
 
 def test_offsets_survive_characters_that_change_length_when_lower_cased() -> None:

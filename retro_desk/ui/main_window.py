@@ -388,7 +388,9 @@ class MainWindow(QMainWindow):
             self.audience.tick()
 
     def _save_timer(self) -> None:
-        if self.editor and self.timer:
+        # A read-only window keeps its timer to itself: its status bar already says Read-only,
+        # and a "Not saved" box at every change of phase would stop the meeting.
+        if self.editor and self.timer and not self.store.read_only:
             editor, timer = self.editor, self.timer
             self.context.guard(
                 lambda: self.store.save_timer(editor.session_id, timer.state(), timer.agenda)

@@ -51,6 +51,9 @@ USER, DISPLAY, EDIT, CHECK, FONT, FOREGROUND, ALIGNMENT, TOOLTIP = (
     Role.UserRole, Role.DisplayRole, Role.EditRole, Role.CheckStateRole, Role.FontRole,
     Role.ForegroundRole, Role.TextAlignmentRole, Role.ToolTipRole,
 )
+# A pasted log can be a megabyte; laying it all out in one cell took seconds per repaint.
+# The cell shows its start, the in-place editor and the exports the whole text.
+CELL_CHARACTERS = 5000
 LEFT_CENTRED = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CELL = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 FLAG_CELL = CELL | Qt.ItemFlag.ItemIsUserCheckable
@@ -215,7 +218,8 @@ class TimelineModel(QAbstractTableModel):
         if role == USER:
             return event
         if role == DISPLAY:
-            return self._display(event, column)
+            shown = self._display(event, column)
+            return shown if len(shown) <= CELL_CHARACTERS else shown[:CELL_CHARACTERS] + "…"
         if role == EDIT:
             return self._editable_time(event) if column == TIME else self._display(event, column)
         if role == CHECK and column in FLAG_FIELDS:

@@ -17,7 +17,14 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -292,8 +299,19 @@ class TimelinePage(PhasePage):
 
     def reload(self) -> None:
         self.model.set_editor(self.editor)
-        self._show_picture()
+        if self.isVisible():
+            self._show_picture()
+        else:
+            # A hidden page draws its picture when shown, or once the window is idle: at
+            # start-up a long timeline's picture took longer than all that was on screen.
+            self._picture_due.start()
         self._clear_message()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._picture_due.isActive():
+            self._picture_due.stop()
+            self._show_picture()
 
     def on_change(self, change: Change) -> None:
         self.model.on_change(change)

@@ -8,11 +8,12 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -25,9 +26,8 @@ from retro_desk.storage.lock import InstanceLock
 from retro_desk.ui import main_window as main_window_module
 from retro_desk.ui.app import open_store
 from retro_desk.ui.main_window import MainWindow
-
-# first_instance runs the real app on saved_db; both fixtures are shared with that module.
-from tests.test_hostile_input import BAD_IMPORTS, first_instance, saved_db  # noqa: F401, F811
+from retro_desk.ui.timeline_model import DESCRIPTION
+from tests.test_hostile_input import BAD_IMPORTS, running_app
 
 SAMPLE = resource("sample_retro.json")
 # A paste this large stays well inside the limits: it is about responsiveness, not refusal.
@@ -35,7 +35,7 @@ MEGABYTE = 1_000_000
 PASTE_SECONDS = 5.0
 
 
-def open_window(qtbot, store: Store, tmp_path: Path) -> MainWindow:  # noqa: ANN001
+def open_window(qtbot, store: Store, tmp_path: Path) -> MainWindow:
     window = MainWindow(store, settings=QSettings(str(tmp_path / "settings.ini"),
                                                   QSettings.Format.IniFormat))
     qtbot.addWidget(window)
@@ -47,6 +47,21 @@ def open_window(qtbot, store: Store, tmp_path: Path) -> MainWindow:  # noqa: ANN
 
 
 @pytest.fixture
+def saved_db(tmp_path: Path) -> Path:
+    path = tmp_path / "retros.sqlite3"
+    store = Store.open(path)
+    store.create_retro(session_file.read_file(SAMPLE))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def exit_stack() -> Iterator[ExitStack]:
+    with ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
 def store(saved_db: Path) -> Iterator[Store]:
     store = Store.open(saved_db)
     yield store
@@ -54,16 +69,16 @@ def store(saved_db: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def window(qtbot, store: Store, tmp_path: Path) -> MainWindow:  # noqa: ANN001
+def window(qtbot, store: Store, tmp_path: Path) -> MainWindow:
     return open_window(qtbot, store, tmp_path)
 
 
-def press(qtbot, window: MainWindow, keys: str) -> None:  # noqa: ANN001
+def press(qtbot, window: MainWindow, keys: str) -> None:
     combo = QKeySequence(keys)[0]
     qtbot.keyClick(QApplication.focusWidget() or window, combo.key(), combo.keyboardModifiers())
 
 
-def paste(qtbot, window: MainWindow, text: str) -> None:  # noqa: ANN001
+def paste(qtbot, window: MainWindow, text: str) -> None:
     QApplication.clipboard().setText(text)
     press(qtbot, window, "Ctrl+V")
 
@@ -90,6 +105,10 @@ def fill_the_disk(store: Store) -> None:
                 store.add_item(session_id, ParkingItem(f"filler {n} " + "x" * size))
 
 
+def without_timer(state: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in state.items() if key != "timer"}
+
+
 def free_the_disk(store: Store) -> None:
     store.db.execute("PRAGMA max_page_count = 1073741823")
 
@@ -112,7 +131,7 @@ def text_of(size: int, seed: int) -> str:
 
 
 def test_a_full_disk_mid_retro_says_not_saved_loses_nothing_and_recovers(
-    qtbot, window: MainWindow, store: Store  # noqa: ANN001
+    qtbot, window: MainWindow, store: Store
 ) -> None:
     session_id = window.editor.session_id
     fill_the_disk(store)
@@ -152,8 +171,9 @@ def test_a_full_disk_mid_retro_says_not_saved_loses_nothing_and_recovers(
     assert [title for title, _ in shown_messages(window)] == ["Not saved"]
     assert card.answer.toPlainText().endswith(answer_text)
 
-    # Nothing stored changed, and the window still shows everything it did.
-    assert snapshot(store, session_id) == before
+    # Nothing stored changed (but for the phase the timer is on, an update in place that
+    # needs no new page), and the window still shows everything it did.
+    assert without_timer(snapshot(store, session_id)) == without_timer(before)
     assert "Checkout" in window.windowTitle()
 
     # Space comes back: each edit goes through when tried again.
@@ -180,7 +200,7 @@ def test_a_full_disk_mid_retro_says_not_saved_loses_nothing_and_recovers(
     assert after["learnings"] == before["learnings"]
 
 
-def test_a_file_that_turns_read_only_mid_retro(qtbot, window: MainWindow, store: Store) -> None:  # noqa: ANN001
+def test_a_file_that_turns_read_only_mid_retro(qtbot, window: MainWindow, store: Store) -> None:
     # PRAGMA query_only stands for the file system being remounted read-only under the app.
     press(qtbot, window, "Ctrl+5")
     learnings = window.pages["learnings"].panel
@@ -215,15 +235,17 @@ def _os_says_read_only(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("cause", ["read-only file", "another instance running"])
 def test_a_window_that_may_only_read_says_so_and_refuses_edits(
-    qtbot, cause: str, saved_db: Path, tmp_path: Path,  # noqa: ANN001, F811
-    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+    qtbot, cause: str, saved_db: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, exit_stack: ExitStack,
 ) -> None:
     db = saved_db
     if cause == "read-only file":
         _os_says_read_only(db, monkeypatch)
         expected = "read-only"
     else:
-        request.getfixturevalue("first_instance")  # the real app, holding the lock
+        if not Path("/proc/locks").exists():
+            pytest.skip("finds the first instance's lock in /proc/locks (Linux)")
+        exit_stack.enter_context(running_app(db, tmp_path))  # the real app, holding the lock
         expected = "already open in another Retro Desk window"
     before = snapshot_file(db)
     store, warning = open_store(db, InstanceLock(db))
@@ -256,7 +278,7 @@ def snapshot_file(db: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("kind", ["deeply-nested", "flag-is-a-string", "duplicate-event-id",
                                   "cut-in-half"])
 def test_a_bad_file_imported_from_the_menu_is_named_and_nothing_is_added(
-    qtbot, window: MainWindow, store: Store, kind: str, tmp_path: Path,  # noqa: ANN001
+    qtbot, window: MainWindow, store: Store, kind: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make, expected = BAD_IMPORTS[kind]
@@ -271,7 +293,7 @@ def test_a_bad_file_imported_from_the_menu_is_named_and_nothing_is_added(
 
 
 def test_a_file_over_the_size_limit_imported_from_the_menu(
-    qtbot, window: MainWindow, store: Store, tmp_path: Path,  # noqa: ANN001
+    qtbot, window: MainWindow, store: Store, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     huge = tmp_path / "huge.json"
@@ -286,7 +308,7 @@ def test_a_file_over_the_size_limit_imported_from_the_menu(
 
 @pytest.mark.parametrize("target", ["missing-folder", "a-folder"])
 def test_an_export_that_cannot_be_written_says_so_and_writes_nothing(
-    qtbot, window: MainWindow, target: str, tmp_path: Path,  # noqa: ANN001
+    qtbot, window: MainWindow, target: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder = tmp_path / "exports"
@@ -315,7 +337,7 @@ PASTES: dict[str, Callable[[Any, MainWindow], QWidget]] = {
 }
 
 
-def focus(qtbot, window: MainWindow, keys: str) -> QWidget:  # noqa: ANN001
+def focus(qtbot, window: MainWindow, keys: str) -> QWidget:
     press(qtbot, window, keys)
     widget = QApplication.focusWidget()
     assert widget is not None
@@ -324,7 +346,7 @@ def focus(qtbot, window: MainWindow, keys: str) -> QWidget:  # noqa: ANN001
 
 @pytest.mark.parametrize("where", PASTES)
 def test_a_1_mb_paste_is_stored_whole_and_the_window_keeps_up(
-    qtbot, window: MainWindow, store: Store, where: str, capsys: pytest.CaptureFixture[str],  # noqa: ANN001
+    qtbot, window: MainWindow, store: Store, where: str,
 ) -> None:
     text = text_of(MEGABYTE, seed=len(where))
     field = PASTES[where](qtbot, window)
@@ -337,8 +359,6 @@ def test_a_1_mb_paste_is_stored_whole_and_the_window_keeps_up(
     press(qtbot, window, "Return" if where == "timeline quick line" else "Tab")
     QApplication.processEvents()
     elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\n1 MB paste into the {where}, stored and shown: {elapsed:.2f} s")
     assert shown_messages(window) == []
     retro = store.load_retro(window.editor.session_id)
     if where == "private notes":
@@ -348,6 +368,12 @@ def test_a_1_mb_paste_is_stored_whole_and_the_window_keeps_up(
         assert retro.answers_for(event.key)["cues"].endswith(text)
     else:
         assert [e.description for e in retro.timeline].count(text) == 1
+        # The cell shows the start; the in-place editor gets every character back.
+        model = window.pages["timeline"].model
+        [row] = [r for r in range(model.rowCount()) if model.event_at(r).description == text]
+        cell = model.index(row, DESCRIPTION)
+        assert cell.data(Qt.ItemDataRole.EditRole) == text
+        assert cell.data(Qt.ItemDataRole.DisplayRole).endswith("…")
     assert elapsed < PASTE_SECONDS
     # Typing goes on at once, and the next edit is stored as usual.
     started = time.perf_counter()

@@ -1,0 +1,215 @@
+"""Every figure issue 6 asks for, measured in one run and printed as one table with its target.
+
+    python benchmarks/run_all.py [--quick]
+
+Each measurement runs in a fresh Python process, so no Qt application, cache or memory is
+shared between them. Start-up and memory time whole processes of `retro-desk --db FILE
+--exit-when-ready` (20 retros, the newest with 2,000 events) against a bare PySide6 window,
+alternating the two so that a busy machine slows both alike. The detailed scripts beside
+this one (bench_*.py) print more about each figure; this one reuses their code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from common import median, percentile, synthetic_retro, table  # noqa: E402
+
+EVENTS = 5000
+Result = dict[str, Any]
+
+
+def child_env(folder: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("RETRO_DESK_DB", "PYTHONDONTWRITEBYTECODE")
+           and not key.startswith("XDG_")}
+    # Bytecode is written, as an installed app has it (pip compiles on install): timing the
+    # compilation of every module at each start would measure the environment, not the app.
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=os.path.join(folder, "config"),
+               XDG_DATA_HOME=os.path.join(folder, "data"), XDG_CACHE_HOME=folder)
+    return env
+
+
+def measure_startup(quick: bool) -> Result:
+    from bench_startup import BARE_WINDOW, build_database, run
+
+    runs = 3 if quick else 9
+    with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
+        db = Path(folder) / "bench.sqlite3"
+        build_database(db)
+        bare_script = Path(folder) / "bare.py"
+        bare_script.write_text(BARE_WINDOW)
+        env = child_env(folder)
+        app = [sys.executable, "-m", "retro_desk", "--db", str(db), "--exit-when-ready"]
+        bare = [sys.executable, str(bare_script)]
+        run(app, env)  # the first run writes bytecode and warms the file cache
+        run(bare, env)
+        app_runs, bare_runs = [], []
+        for _ in range(runs):
+            app_runs.append(run(app, env))
+            bare_runs.append(run(bare, env))
+    return {
+        "app_s": median([t for t, _ in app_runs]),
+        "bare_s": median([t for t, _ in bare_runs]),
+        "app_mib": max(m for _, m in app_runs) / 1024,
+        "bare_mib": max(m for _, m in bare_runs) / 1024,
+        "runs": runs,
+    }
+
+
+def measure_commit(quick: bool) -> Result:
+    from bench_commit import MODES, commit_latency
+
+    edits = 300 if quick else 1500
+    result: Result = {"edits": edits}
+    with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
+        for mode in MODES:
+            timings = commit_latency(Path(folder), EVENTS, edits, mode)
+            result[mode] = (median(timings), percentile(timings, 0.99))
+    return result
+
+
+def measure_window(quick: bool) -> Result:
+    from bench_window import measure
+
+    with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
+        timings, _ = measure(EVENTS, 60 if quick else 300, Path(folder))
+    return {"median": median(timings), "p99": percentile(timings, 0.99), "adds": len(timings)}
+
+
+def measure_export(quick: bool) -> Result:
+    from bench_export import timings
+
+    from retro_desk.export import markdown_document
+    from retro_desk.markdown_export import render_markdown
+
+    retro = synthetic_retro(EVENTS, title="Export benchmark")
+    runs = 5 if quick else 30
+    document = timings(lambda: markdown_document(retro), runs)
+    bare = timings(lambda: render_markdown(retro), runs)
+    return {"app": median(document), "render": median(bare), "runs": runs}
+
+
+def measure_find_blame(quick: bool) -> Result:
+    from bench_language import load_table, median_ms, realistic_text
+
+    from retro_desk.language import find_blame
+
+    find_blame("warm up: compile the built-in rules")
+    text = realistic_text(50_000, load_table(), seed=50_000)
+    return {"ms": median_ms(lambda: find_blame(text)), "words": len(text.split())}
+
+
+def measure_highlight(quick: bool) -> Result:
+    from bench_highlight import keystrokes
+    from bench_language import load_table, realistic_text
+
+    from retro_desk.language import find_blame
+
+    find_blame("warm up: compile the built-in rules")
+    note = realistic_text(5000, load_table(), seed=5000)
+    timings, _ = keystrokes(note, 60 if quick else 300, seed=7)
+    return {"median": median(timings), "p99": percentile(timings, 0.99),
+            "words": len(note.split())}
+
+
+MEASURES: dict[str, Callable[[bool], Result]] = {
+    "startup": measure_startup,
+    "commit": measure_commit,
+    "window": measure_window,
+    "export": measure_export,
+    "find_blame": measure_find_blame,
+    "highlight": measure_highlight,
+}
+
+
+def in_child(name: str, quick: bool) -> Result:
+    with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
+        command = [sys.executable, str(Path(__file__)), "--measure", name]
+        result = subprocess.run(command + ["--quick"] * quick, env=child_env(folder),
+                                capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{result.stderr}")
+    answer: Result = json.loads(result.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def rows(r: dict[str, Result]) -> list[tuple[str, ...]]:
+    start, commit, window = r["startup"], r["commit"], r["window"]
+    export, blame, highlight = r["export"], r["find_blame"], r["highlight"]
+    start_ratio = start["app_s"] / start["bare_s"]
+    mem_ratio = start["app_mib"] / start["bare_mib"]
+    full_median, full_p99 = commit["FULL"]
+    normal_median, normal_p99 = commit["NORMAL"]
+    return [
+        ("measure", "Retro Desk", "compared with", "target", "result"),
+        ("start-up to a painted window (median)", f"{start['app_s'] * 1000:.0f} ms",
+         f"bare window {start['bare_s'] * 1000:.0f} ms: {start_ratio:.2f}x", "<= 2x",
+         verdict(start_ratio <= 2)),
+        ("peak memory (RSS)", f"{start['app_mib']:.1f} MiB",
+         f"bare window {start['bare_mib']:.1f} MiB: {mem_ratio:.2f}x", "<= 1.5x",
+         verdict(mem_ratio <= 1.5)),
+        (f"commit per edit, {EVENTS:,} events, synchronous=FULL (shipped)",
+         f"median {full_median:.2f} ms, p99 {full_p99:.2f} ms", f"{commit['edits']} edits",
+         "p99 <= 5 ms", verdict(full_p99 <= 5)),
+        ("  the same with synchronous=NORMAL (not shipped)",
+         f"median {normal_median:.2f} ms, p99 {normal_p99:.2f} ms", "for comparison", "-", "-"),
+        (f"add event in the window, {EVENTS:,} events",
+         f"median {window['median']:.2f} ms, p99 {window['p99']:.2f} ms",
+         f"{window['adds']} adds, Enter to painted row", "p99 < 16 ms",
+         verdict(window["p99"] < 16)),
+        (f"Markdown export, {EVENTS:,} events, as the app writes it",
+         f"{export['app']:.0f} ms", "with the language-reflection section", "< 100 ms",
+         verdict(export["app"] < 100)),
+        ("  the document alone (render_markdown)", f"{export['render']:.0f} ms",
+         "without that section", "< 100 ms", verdict(export["render"] < 100)),
+        (f"find_blame on {blame['words']:,} words", f"{blame['ms']:.1f} ms", "median of 9",
+         "-", "-"),
+        (f"blame highlighter per keystroke, {highlight['words']:,}-word note",
+         f"median {highlight['median']:.2f} ms, p99 {highlight['p99']:.2f} ms",
+         "key press to repaint", "-", "-"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
+    parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(MEASURES[args.measure](args.quick)))
+        return
+    results = {}
+    for name in MEASURES:
+        print(f"measuring {name} …", file=sys.stderr, flush=True)
+        results[name] = in_child(name, args.quick)
+    print(f"Retro Desk benchmarks: Python {platform.python_version()}, SQLite "
+          f"{sqlite3.sqlite_version}, {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"QT_QPA_PLATFORM=offscreen\n")
+    print(table(rows(results)))
+    start = results["startup"]
+    print(f"\nstart-up and memory: {start['runs']} runs each; database: 20 retros, the newest "
+          "with 2,000 events")
+
+
+if __name__ == "__main__":
+    main()
