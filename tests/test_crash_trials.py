@@ -1,5 +1,4 @@
-"""Crash trials on the storage layer: a child editing a retro is killed with SIGKILL at random
-moments; the file must stay whole and keep every edit the child reported as committed."""
+"""Crash trials on storage: a SIGKILL at any moment loses no edit the child reported committed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Crash trials through the window: pytest-qt types into a real MainWindow in a child process,
-which is killed with SIGKILL; every edit it reported as stored must be in the file."""
+"""Crash trials through the window: a pytest-qt child killed mid-typing loses no stored edit."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""Hostile input through the window: a disk that fills up mid-retro, a file that turns read-only
-or is held by another running instance, broken imports, unwritable export targets, and 1 MB
-pastes. The person gets a clear message, nothing stored is lost, and the window keeps working."""
+"""Hostile input in the window: a full disk, read-only files, bad imports, exports, big pastes."""
 
 from __future__ import annotations
 
