@@ -17,7 +17,7 @@ from retro_desk.markdown_export import (
     NONE_RECORDED,
 )
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, ROTI_RANGE, Event, Retro
-from retro_desk.timefmt import TimeInputError, format_minutes, local_display, sort_key
+from retro_desk.timefmt import EventTimes, format_minutes, sort_key
 from retro_desk.vocabulary import FeelingWord, load_vocabulary
 
 # Escaping rules. Every text a person typed goes through `_text`: html.escape turns & < > " '
@@ -283,29 +283,15 @@ def _feelings(retro: Retro, vocabulary: list[FeelingWord]) -> str:
     return _section("feelings", "Feelings round", blocks)
 
 
-class _Clock:
-    """Event times in the session's zone; the date moves to the heading when all share one."""
-
-    def __init__(self, events: list[Event], tz: str) -> None:
-        self._tz = tz
-        shown: dict[int, str] = {}
-        for event in events:
-            try:
-                shown[id(event)] = local_display(event.at, tz)
-            except (TimeInputError, ValueError, OverflowError):
-                continue
-        days = {text.split(" ", 1)[0] for text in shown.values()}
-        self.day = days.pop() if len(days) == 1 and len(shown) == len(events) else None
-        self._shown = {
-            key: text.split(" ", 1)[1] if self.day else text for key, text in shown.items()
-        }
+class _Clock(EventTimes):
+    """Event times escaped for HTML; the date moves to the heading when all share one."""
 
     def column_title(self) -> str:
-        zone = _text(self._tz)
+        zone = _text(self.tz)
         return f"Time ({zone}, {self.day})" if self.day else f"Time ({zone})"
 
     def shown(self, event: Event) -> str:
-        return self._shown.get(id(event)) or _text(event.at)
+        return self.local(event) or _text(event.at)
 
 
 def _marks(event: Event) -> str:

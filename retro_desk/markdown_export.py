@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from retro_desk.feelings_tally import tally
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, ROTI_RANGE, Event, Retro
-from retro_desk.timefmt import format_minutes, local_display, sort_key
+from retro_desk.timefmt import EventTimes, format_minutes, sort_key
 from retro_desk.vocabulary import FeelingWord, load_vocabulary
 
 KIND_LABELS: dict[str, str] = {
@@ -267,32 +267,18 @@ def _feelings(retro: Retro, vocabulary: list[FeelingWord]) -> str:
     return _section("Feelings round", blocks)
 
 
-class _Clock:
-    """Event times in the session's zone; the date moves to the heading when all share one."""
-
-    def __init__(self, events: list[Event], tz: str) -> None:
-        self._tz = tz
-        shown: dict[int, str] = {}
-        for event in events:
-            try:
-                shown[id(event)] = local_display(event.at, tz)
-            except (ValueError, OverflowError):
-                continue
-        days = {text.split(" ", 1)[0] for text in shown.values()}
-        self.day = days.pop() if len(days) == 1 and len(shown) == len(events) else None
-        self._shown = {
-            key: text.split(" ", 1)[1] if self.day else text for key, text in shown.items()
-        }
+class _Clock(EventTimes):
+    """Event times escaped for Markdown; the date moves to the heading when all share one."""
 
     def column_title(self) -> str:
-        zone = escape_cell(self._tz)
+        zone = escape_cell(self.tz)
         return f"Time ({zone}, {self.day})" if self.day else f"Time ({zone})"
 
     def cell(self, event: Event) -> str:
-        return self._shown.get(id(event)) or escape_cell(event.at)
+        return self.local(event) or escape_cell(event.at)
 
     def heading(self, event: Event) -> str:
-        return self._shown.get(id(event)) or _escape_heading(event.at)
+        return self.local(event) or _escape_heading(event.at)
 
 
 def _timeline(events: list[Event], clock: _Clock, image: str | None) -> str:

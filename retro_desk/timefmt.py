@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from retro_desk.model import Event
+
 
 class TimeInputError(ValueError):
     """A time a person typed or a file holds that cannot be read."""
@@ -135,3 +137,26 @@ def format_minutes(seconds: int) -> str:
     if minutes == 0:
         return f"{secs} s"
     return f"{minutes} min {secs} s"
+
+
+class EventTimes:
+    """Events' times in a session's zone, as exports show them: the date is left out of each
+    time (and named once, as `day`) when every event falls on one day."""
+
+    def __init__(self, events: list[Event], tz: str) -> None:
+        self.tz = tz
+        shown: dict[int, str] = {}
+        for event in events:
+            try:
+                shown[id(event)] = local_display(event.at, tz)
+            except (ValueError, OverflowError):
+                continue
+        days = {text.split(" ", 1)[0] for text in shown.values()}
+        self.day = days.pop() if len(days) == 1 and len(shown) == len(events) else None
+        self._shown = {
+            key: text.split(" ", 1)[1] if self.day else text for key, text in shown.items()
+        }
+
+    def local(self, event: Event) -> str | None:
+        """The event's local time, or None when its stored time cannot be read."""
+        return self._shown.get(id(event))
