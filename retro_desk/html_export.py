@@ -17,7 +17,7 @@ from retro_desk.markdown_export import (
     NONE_RECORDED,
 )
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, ROTI_RANGE, Event, Retro
-from retro_desk.timefmt import EventTimes, format_minutes, sort_key
+from retro_desk.timefmt import EventTimes, format_minutes, format_signed_minutes, sort_key
 from retro_desk.vocabulary import FeelingWord, load_vocabulary
 
 # Escaping rules. Every text a person typed goes through `_text`: html.escape turns & < > " '
@@ -233,14 +233,6 @@ def _summary(retro: Retro) -> str:
     return _section("summary", "Summary", [] if _blank(summary) else [_typed("p", summary)])
 
 
-def _signed_minutes(seconds: int) -> str:
-    if seconds > 0:
-        return f"+{format_minutes(seconds)}"
-    if seconds < 0:
-        return f"−{format_minutes(-seconds)}"
-    return format_minutes(0)
-
-
 def _agenda(retro: Retro) -> str:
     if not retro.agenda:
         return _section("agenda", "Agenda", [])
@@ -252,12 +244,12 @@ def _agenda(retro: Retro) -> str:
             phase,
             format_minutes(item.planned_seconds),
             format_minutes(item.spent_seconds),
-            _signed_minutes(item.spent_seconds - item.planned_seconds),
+            format_signed_minutes(item.spent_seconds - item.planned_seconds, minus="−"),
         ])
     planned = sum(item.planned_seconds for item in retro.agenda)
     spent = sum(item.spent_seconds for item in retro.agenda)
     rows.append(["Total", format_minutes(planned), format_minutes(spent),
-                 _signed_minutes(spent - planned)])
+                 format_signed_minutes(spent - planned, minus="−")])
     classes = [""] * (len(rows) - 1) + ["total"]
     table = _table(["Phase", "Planned", "Spent", "Difference"], rows, (1, 2, 3), classes)
     return _section("agenda", "Agenda", [table])

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from retro_desk.feelings_tally import tally
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, ROTI_RANGE, Event, Retro
-from retro_desk.timefmt import EventTimes, format_minutes, sort_key
+from retro_desk.timefmt import EventTimes, format_minutes, format_signed_minutes, sort_key
 from retro_desk.vocabulary import FeelingWord, load_vocabulary
 
 KIND_LABELS: dict[str, str] = {
@@ -214,14 +214,6 @@ def _person(name: str, role: str) -> str:
     return shown if _blank(role) else f"{shown} — {escape_inline(role)}"
 
 
-def _signed_minutes(seconds: int) -> str:
-    if seconds > 0:
-        return f"+{format_minutes(seconds)}"
-    if seconds < 0:
-        return f"-{format_minutes(-seconds)}"
-    return format_minutes(0)
-
-
 def _agenda(retro: Retro) -> str:
     rows = []
     for item in retro.agenda:
@@ -234,14 +226,14 @@ def _agenda(retro: Retro) -> str:
                 phase,
                 format_minutes(item.planned_seconds),
                 format_minutes(item.spent_seconds),
-                _signed_minutes(item.spent_seconds - item.planned_seconds),
+                format_signed_minutes(item.spent_seconds - item.planned_seconds),
             ]
         )
     if not rows:
         return _section("Agenda", [])
     planned = sum(item.planned_seconds for item in retro.agenda)
     spent = sum(item.spent_seconds for item in retro.agenda)
-    total = [format_minutes(planned), format_minutes(spent), _signed_minutes(spent - planned)]
+    total = [format_minutes(planned), format_minutes(spent), format_signed_minutes(spent - planned)]
     rows.append(["**Total**", *(f"**{cell}**" for cell in total)])
     table = _table(["Phase", "Planned", "Spent", "Difference"], [":--", "--:", "--:", "--:"], rows)
     return _section("Agenda", [table])

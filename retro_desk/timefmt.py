@@ -129,6 +129,15 @@ def format_duration(seconds: float) -> str:
     return f"{sign}{minutes:02d}:{secs:02d}"
 
 
+def format_signed_minutes(seconds: int, minus: str = "-") -> str:
+    """`+5 min`, `-1 min 30 s`, `0 min`: plan against spent; HTML passes a true minus sign."""
+    if seconds > 0:
+        return f"+{format_minutes(seconds)}"
+    if seconds < 0:
+        return f"{minus}{format_minutes(-seconds)}"
+    return format_minutes(0)
+
+
 def format_minutes(seconds: int) -> str:
     """`10 min`, `1 min 30 s`, for plan-versus-spent tables."""
     minutes, secs = divmod(int(seconds), 60)
