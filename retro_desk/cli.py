@@ -6,20 +6,21 @@ import argparse
 import json
 import os
 import sys
-import traceback
-import uuid as uuid_module
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from retro_desk import __version__, session_file, timeline_csv
-from retro_desk.files import write_atomic
-from retro_desk.model import Retro
+from retro_desk import __version__
 from retro_desk.paths import resolve_db_path, user_config_dir
 from retro_desk.storage import NotFound, StorageError, Store
 from retro_desk.storage.errors import OlderDatabase
 from retro_desk.storage.lock import InstanceLock
-from retro_desk.storage.search import QueryError, RetroMatches, SearchResults, fts_query
+
+if TYPE_CHECKING:
+    from retro_desk.model import Retro
+    from retro_desk.storage.search import RetroMatches
+
+# Each command imports what it needs: opening the window must not wait for the others.
 
 PROG = "retro-desk"
 TEXT_FORMATS = ("md", "json", "html")
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _fail(str(error))
         return 2
-    except (CommandError, StorageError, session_file.SessionFileError) as error:
+    except (CommandError, StorageError) as error:
         _fail(str(error))
         return 1
     except BrokenPipeError:
@@ -109,10 +110,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the contract is: never a traceback
+        if _is_file_error(error):
+            _fail(str(error))
+            return 1
         _fail(f"unexpected problem ({type(error).__name__}: {error}); please report it")
         if os.environ.get("RETRO_DESK_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         return 1
+
+
+def _is_file_error(error: Exception) -> bool:
+    """A session file that cannot be read: a message of its own, not an unexpected problem."""
+    # Only a command that imported session_file can raise its errors.
+    module = sys.modules.get("retro_desk.session_file")
+    return module is not None and isinstance(error, module.SessionFileError)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -218,6 +231,8 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
     if output is None:
         sys.stdout.write(text)
         return 0
+    from retro_desk.files import write_atomic
+
     try:
         write_atomic(Path(output), text.encode("utf-8"))
     except OSError as error:
@@ -227,6 +242,8 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
 
 def render(retro: Retro, fmt: str) -> str:
     if fmt == "json":
+        from retro_desk import session_file
+
         return session_file.dumps(retro)
     from retro_desk.export import markdown_document
 
@@ -234,6 +251,10 @@ def render(retro: Retro, fmt: str) -> str:
 
 
 def _import(db_path: Path, file: Path, copy: bool) -> int:
+    import uuid
+
+    from retro_desk import session_file
+
     retro = session_file.read_file(file)
     store = Store.open(db_path)
     existing = store.find_by_uuid(retro.session.uuid)
@@ -243,13 +264,15 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
                 f"{file}: this session is already present as session {existing}; "
                 "add --copy to import a second copy"
             )
-        retro.session.uuid = str(uuid_module.uuid4())
+        retro.session.uuid = str(uuid.uuid4())
     session_id = store.create_retro(retro)
     print(f"Imported {retro.session.title!r} as session {session_id}")
     return 0
 
 
 def _search(db_path: Path, query: str, as_json: bool, private: bool) -> int:
+    from retro_desk.storage.search import QueryError, SearchResults, fts_query
+
     store = _open_for_reading(db_path)
     try:
         fts_query(query)  # a query that cannot be searched is reported even with no database
@@ -306,6 +329,8 @@ def _bracketed(snippet: str, highlights: tuple[tuple[int, int], ...]) -> str:
 
 
 def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
+    from retro_desk import timeline_csv
+
     if not db_path.exists():
         raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
     lock = InstanceLock(db_path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -22,7 +21,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except FileNotFoundError:
         mode = None
     # Same folder, so os.replace is a rename within one file system and cannot be half done.
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
     # 0o666 lets the umask decide a new file's mode, as it would for open(path, "w").
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:

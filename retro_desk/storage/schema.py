@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
 from sqlite_utils.migrations import Migrations
 
-# Bumped by every migration; a file with a higher number comes from a newer Retro Desk.
-SCHEMA_VERSION = 3
+from retro_desk.storage.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = ["SCHEMA_VERSION", "migrations"]
 
 migrations = Migrations("retro_desk")
 

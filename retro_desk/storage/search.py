@@ -9,12 +9,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from retro_desk.model import Session
 from retro_desk.reflection import Place, text_ref
 from retro_desk.timefmt import TimeInputError, zone
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAX_TERMS = 64
 RANK_CAP = 2000

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlite_utils import Database
-
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+    from sqlite_utils import Database
 
 from retro_desk.model import (
     Action,
@@ -40,8 +39,8 @@ from retro_desk.storage.errors import (
     StorageError,
     translate,
 )
-from retro_desk.storage.schema import SCHEMA_VERSION, migrations
 from retro_desk.storage.search import DEFAULT_LIMIT, SearchResults, search
+from retro_desk.storage.version import SCHEMA_VERSION
 from retro_desk.templates import (
     AgendaTemplate,
     TemplateError,
@@ -122,18 +121,44 @@ def _from_row(cls: type[RowT], row: dict[str, Any]) -> RowT:
 
 
 class Store:
-    """A retro database. Every public write commits before it returns."""
+    """A retro database. Every public write commits before it returns.
 
-    def __init__(self, db: Database, label: str = ":memory:", read_only: bool = False) -> None:
-        self.db = db
+    Reading goes straight through the sqlite3 connection; sqlite-utils (`db`) is imported the
+    first time something is written, or by `warm_up()`. Importing it cost about 100 ms and
+    5 MiB, which a window opening an existing retro need not spend before it is painted.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, label: str = ":memory:", read_only: bool = False
+    ) -> None:
+        self.conn = conn
         self.label = label
         self.read_only = read_only
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the same connection, for writes and migrations."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
+
+    def warm_up(self) -> None:
+        """Load what the first write needs now, while nobody is waiting for it."""
+        self.db  # noqa: B018 - the property does the work
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
     def in_memory(cls) -> Store:
-        store = cls(Database(memory=True))
+        store = cls(sqlite3.connect(":memory:"))
         store._prepare(writable=True)
         return store
 
@@ -153,7 +178,7 @@ class Store:
         try:
             connection = _connect(path, read_only)
             try:
-                store = cls(Database(connection), label, read_only)
+                store = cls(connection, label, read_only)
                 store._prepare(writable=not read_only)
             except BaseException:
                 # A refused file must not keep side files (-wal, -shm) open beside it.
@@ -164,7 +189,7 @@ class Store:
         return store
 
     def _prepare(self, writable: bool) -> None:
-        conn = self.db.conn
+        conn = self.conn
         conn.execute("PRAGMA busy_timeout = 3000")
         problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
@@ -177,7 +202,10 @@ class Store:
                 f"{self.label}: written by a newer Retro Desk (schema {version}, this one reads up"
                 f" to {SCHEMA_VERSION}); update Retro Desk to open it"
             )
-        tables = set(self.db.table_names())
+        tables = {
+            str(row[0])
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         if version == 0 and tables:
             raise NotARetroDatabase(
                 f"{self.label}: an SQLite database of another program, not Retro Desk's;"
@@ -190,7 +218,10 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")
                 # FULL: an edit reported as saved survives a power cut, not just a crash.
                 conn.execute("PRAGMA synchronous = FULL")
-            migrations.apply(self.db)
+            if version < SCHEMA_VERSION:
+                from retro_desk.storage.schema import migrations
+
+                migrations.apply(self.db)
         elif version < SCHEMA_VERSION:
             raise OlderDatabase(
                 f"{self.label}: made by an older Retro Desk; open it for editing once to update it"
@@ -198,7 +229,7 @@ class Store:
         conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
@@ -220,21 +251,19 @@ class Store:
 
     @_known_errors
     def list_sessions(self) -> list[Session]:
-        rows = self.db.query(
-            "SELECT * FROM sessions ORDER BY updated_at DESC, id DESC"
-        )
+        rows = self._query("SELECT * FROM sessions ORDER BY updated_at DESC, id DESC")
         return [_session(row) for row in rows]
 
     @_known_errors
     def get_session(self, session_id: int) -> Session:
-        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
+        rows = self._query("SELECT * FROM sessions WHERE id = ?", [session_id])
         if not rows:
             raise NotFound(f"no session with id {session_id}")
         return _session(rows[0])
 
     @_known_errors
     def find_by_uuid(self, uuid: str) -> int | None:
-        row = self.db.execute("SELECT id FROM sessions WHERE uuid = ?", [uuid]).fetchone()
+        row = self.conn.execute("SELECT id FROM sessions WHERE uuid = ?", [uuid]).fetchone()
         return None if row is None else int(row[0])
 
     @_known_errors
@@ -272,12 +301,12 @@ class Store:
     @_known_errors
     def load_retro(self, session_id: int) -> Retro:
         session = self.get_session(session_id)
-        extra = self.db.execute(
+        extra = self.conn.execute(
             "SELECT closing_notes, private_notes FROM sessions WHERE id = ?", [session_id]
         ).fetchone()
         votes = [
             int(r[0])
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 "SELECT value FROM roti_votes WHERE session_id = ? ORDER BY position, id",
                 [session_id],
             )
@@ -299,7 +328,7 @@ class Store:
 
     @_known_errors
     def reflection_marks(self, session_id: int) -> dict[str, str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT key, state FROM reflection_marks WHERE session_id = ? ORDER BY id",
             [session_id],
         )
@@ -325,7 +354,7 @@ class Store:
         if unknown:
             raise ValueError(f"not session fields: {sorted(unknown)}")
         row = _columns_subset(changes)
-        row["updated_at"] = _now_sql(self.db)
+        row["updated_at"] = _now_sql(self.conn)
         with self._write() as db:
             db.table("sessions").update(session_id, row)
 
@@ -338,7 +367,7 @@ class Store:
     def session_text(self, session_id: int, column: str) -> str:
         if column not in _SESSION_EXTRA:
             raise ValueError(column)
-        row = self.db.execute(
+        row = self.conn.execute(
             f"SELECT {column} FROM sessions WHERE id = ?", [session_id]
         ).fetchone()
         if row is None:
@@ -354,7 +383,7 @@ class Store:
         """Every retro's texts matching what a person typed (QueryError if nothing can be)."""
 
         def sessions(ids: list[int]) -> dict[int, Session]:
-            rows = self.db.query(
+            rows = self._query(
                 f"SELECT * FROM sessions WHERE id IN ({', '.join('?' * len(ids))})", ids
             )
             return {int(row["id"]): _session(row) for row in rows}
@@ -365,7 +394,7 @@ class Store:
     def agenda_templates(self) -> list[AgendaTemplate]:
         """The saved templates by name (the built-in ones are not stored)."""
         templates = []
-        for name, items in self.db.execute(
+        for name, items in self.conn.execute(
             "SELECT name, items FROM agenda_templates ORDER BY name COLLATE NOCASE, id"
         ):
             try:
@@ -401,7 +430,7 @@ class Store:
 
     @_known_errors
     def items(self, session_id: int, cls: type[ItemT]) -> list[ItemT]:
-        rows = self.db.query(
+        rows = self._query(
             f"SELECT * FROM {_TABLES[cls]} WHERE session_id = ? ORDER BY position, id",
             [session_id],
         )
@@ -546,7 +575,7 @@ class Store:
 
     @_known_errors
     def timer_state(self, session_id: int) -> TimerState:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT current_phase, timer_started_at, meeting_seconds FROM sessions WHERE id = ?",
             [session_id],
         ).fetchone()
@@ -594,7 +623,7 @@ def _columns_subset(changes: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _now_sql(db: Database) -> str:
+def _now_sql(db: Database | sqlite3.Connection) -> str:
     return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0])
 
 
@@ -683,6 +712,10 @@ def _create(path: Path) -> None:
         temp.unlink()
         connection = sqlite3.connect(str(temp))
         try:
+            from sqlite_utils import Database
+
+            from retro_desk.storage.schema import migrations
+
             db = Database(connection)
             db.execute("PRAGMA journal_mode = WAL")
             migrations.apply(db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from retro_desk import __version__
@@ -26,8 +26,9 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint and not self.painted:
             self.painted = True
-            # Let this paint finish before leaving the event loop.
-            QTimer.singleShot(0, lambda: self.app.exit(0))
+            # The loop returns once this paint has finished, before any work queued after it
+            # (the window's own after-paint work): start-up ends at the painted window.
+            self.app.exit(0)
         return False
 
 
@@ -75,7 +76,7 @@ def run_app(db_path: Path, exit_when_ready: bool = False, notices: list[str] | N
         if not exit_when_ready:
             QMessageBox.critical(None, "Retro Desk cannot open its database", message)
         return 1
-    window = MainWindow(store, settings=settings)
+    window = MainWindow(store, settings=settings, defer_until_painted=True)
     if exit_when_ready:
         window.open_most_recent()
     else:

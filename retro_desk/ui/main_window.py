@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from retro_desk import session_file
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.files import write_atomic
 from retro_desk.model import Retro
@@ -36,20 +36,17 @@ from retro_desk.templates import TemplateError, plan_summary, template_from_agen
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
-from retro_desk.ui.blame_highlight import attach as attach_highlighter
-from retro_desk.ui.csv_import_dialog import CsvImportDialog
-from retro_desk.ui.export_documents import write_html, write_markdown, write_pdf
 from retro_desk.ui.fonts import rescale_all
-from retro_desk.ui.new_session_dialog import NewSessionDialog
 from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.pages import build_pages
+from retro_desk.ui.pages import PageBook, page_type
 from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
-from retro_desk.ui.search_panel import SearchPanel
 from retro_desk.ui.session_list import SessionList
 from retro_desk.ui.side_panel import SidePanel
-from retro_desk.ui.template_dialog import TemplateNameDialog
 from retro_desk.ui.theme import THEMES, apply_theme
 from retro_desk.ui.timer_widget import TimerWidget
+
+if TYPE_CHECKING:
+    from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250
 TIMER_PX = 56
@@ -67,15 +64,20 @@ class MainWindow(QMainWindow):
         clock: Clock | None = None,
         settings: QSettings | None = None,
         context: PageContext | None = None,
+        defer_until_painted: bool = False,
     ) -> None:
+        """`defer_until_painted`: work that can wait (the blame-language highlighting and the
+        retro's findings) runs once the window has been painted, so that it opens sooner."""
         super().__init__()
         self.store = store
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
         self.editor: SessionEditor | None = None
         self.timer: PhaseTimer | None = None
-        self.context = context or PageContext(decorate_text=prepare_text_field)
+        self._waiting: list[Callable[[], None]] | None = [] if defer_until_painted else None
+        self.context = context or PageContext(decorate_text=self._prepare_text_field)
         self.context.report_error = self.report_error
+        self.context.later = self.later
         self.setWindowTitle("Retro Desk")
         self.audience = None
         self._base_point_size = QApplication.font().pointSizeF()
@@ -88,6 +90,26 @@ class MainWindow(QMainWindow):
         self._ticker.timeout.connect(self.tick)
         self._ticker.start()
         self._restore_settings()
+        if self._waiting is not None:
+            self._first_paint = _FirstPaintWatcher(self, self._painted)
+
+    def later(self, work: Callable[[], None]) -> None:
+        """Run `work` now, or, while a deferring window has not been painted yet, after that."""
+        if self._waiting is None:
+            work()
+        else:
+            self._waiting.append(work)
+
+    def _painted(self) -> None:
+        # After this paint has finished: the window is on screen, and the rest follows.
+        QTimer.singleShot(0, self._run_waiting)
+
+    def _run_waiting(self) -> None:
+        waiting, self._waiting = self._waiting or [], None
+        for work in waiting:
+            work()
+        # The first edit then finds the storage's writing half loaded.
+        self.store.warm_up()
 
     # -- construction ----------------------------------------------------------------------
 
@@ -95,14 +117,17 @@ class MainWindow(QMainWindow):
         self.sessions = SessionList(self)
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.search_requested.connect(self.search_all)
-        self.search = SearchPanel(self.store.search, self)
-        self.search.hit_chosen.connect(self.open_search_hit)
+        # The search panel is made the first time its tab is shown (see `search`).
+        self._search: SearchPanel | None = None
+        self.search_tab = QWidget(self)
+        search_layout = QVBoxLayout(self.search_tab)
+        search_layout.setContentsMargins(0, 0, 0, 0)
         self.left = QTabWidget(self)
         self.left.addTab(self.sessions, "Retros")
-        self.left.addTab(self.search, "Search")
+        self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
-        self.left.currentChanged.connect(lambda _index: self.search.refresh())
+        self.left.currentChanged.connect(self._left_tab_changed)
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
@@ -130,8 +155,8 @@ class MainWindow(QMainWindow):
         top.addLayout(controls)
 
         self.prompt = PromptLabel(self)
-        self.pages: dict[str, PhasePage] = build_pages(self.context, self)
         self.stack = QStackedWidget(self)
+        self.pages = PageBook(self._build_page)
         self.empty = QLabel(
             "No retro is open.\n\nCtrl+N starts a new retro; choose one on the left to reopen it;"
             "\nFile ▸ Import session file… brings in a retro (try the sample).",
@@ -140,8 +165,6 @@ class MainWindow(QMainWindow):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack.addWidget(self.empty)
-        for page in self.pages.values():
-            self.stack.addWidget(page)
 
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
@@ -163,6 +186,38 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+
+    def _prepare_text_field(self, widget: QWidget) -> None:
+        """Every field a person types into: no length cap, and blame language highlighted."""
+        if isinstance(widget, QLineEdit):
+            widget.setMaxLength(LINE_LIMIT)
+        self.later(lambda: _highlight(widget))
+
+    @property
+    def search(self) -> SearchPanel:
+        """The Search tab's panel, built (and its module imported) on first use."""
+        if self._search is None:
+            from retro_desk.ui.search_panel import SearchPanel
+
+            self._search = SearchPanel(self.store.search, self.search_tab)
+            self._search.hit_chosen.connect(self.open_search_hit)
+            layout = self.search_tab.layout()
+            assert layout is not None
+            layout.addWidget(self._search)
+            self.search_tab.setFocusProxy(self._search)
+        return self._search
+
+    def _left_tab_changed(self, index: int) -> None:
+        if self.left.widget(index) is self.search_tab:
+            self.search.refresh()
+
+    def _build_page(self, phase: str) -> PhasePage:
+        """Make a phase page the first time it is needed, showing the open retro."""
+        page = page_type(phase)(self.context, self)
+        self.stack.addWidget(page)
+        if self.editor is not None:
+            page.set_editor(self.editor)
+        return page
 
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
@@ -186,7 +241,8 @@ class MainWindow(QMainWindow):
     def refresh_sessions(self) -> None:
         current = self.editor.session_id if self.editor else None
         self.context.guard(lambda: self.sessions.set_sessions(self.store.list_sessions(), current))
-        self.search.refresh()
+        if self._search is not None:
+            self._search.refresh()
 
     def open_session(self, session_id: int) -> None:
         if self.editor and self.editor.session_id == session_id:
@@ -207,7 +263,7 @@ class MainWindow(QMainWindow):
         self.timer = PhaseTimer(agenda, state, self.clock) if agenda else None
         editor.listeners.append(self.on_change)
         editor.undo_stack.listeners.append(self._update_undo_actions)
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.set_editor(editor)
         self.side.set_editor(editor)
         self.sessions.select(session_id)
@@ -222,6 +278,8 @@ class MainWindow(QMainWindow):
             self.open_session(sessions[0].id)
 
     def new_retro(self) -> None:
+        from retro_desk.ui.new_session_dialog import NewSessionDialog
+
         retro = NewSessionDialog.ask(self, self.store)
         self.activateWindow()
         if retro is None:
@@ -235,15 +293,21 @@ class MainWindow(QMainWindow):
     def edit_details(self) -> None:
         if not self.editor:
             return
+        from retro_desk.ui.new_session_dialog import NewSessionDialog
+
         changes = NewSessionDialog.ask_details(self, self.editor.retro.session)
         self.activateWindow()
         if changes:
             editor = self.editor
             self.context.guard(lambda: editor.update_session(**changes))
-            for page in self.pages.values():
+            for page in self.pages.built():
                 page.reload()
 
     def import_file(self) -> None:
+        import uuid
+
+        from retro_desk import session_file
+
         path = ask_open_path(self, "Import session file", "Retro Desk session (*.json)")
         if not path:
             return
@@ -277,6 +341,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        from retro_desk.ui.csv_import_dialog import CsvImportDialog
+
         editor = self.editor
         events = CsvImportDialog.ask(self, Path(path), editor.retro.session)
         self.activateWindow()
@@ -293,6 +359,8 @@ class MainWindow(QMainWindow):
         if not self.editor:
             return
         agenda = self.editor.retro.agenda
+        from retro_desk.ui.template_dialog import TemplateNameDialog
+
         saved = self.context.guard(self.store.agenda_templates) or []
         name = TemplateNameDialog.ask(self, [t.name for t in saved], plan_summary(agenda))
         self.activateWindow()
@@ -322,7 +390,7 @@ class MainWindow(QMainWindow):
             return
         self.editor = None
         self.timer = None
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.set_editor(None)
         self.side.set_editor(None)
         self.refresh_sessions()
@@ -336,7 +404,11 @@ class MainWindow(QMainWindow):
 
     # -- export ----------------------------------------------------------------------------
 
+    # The exporters import on first use: they are not needed to open the window.
+
     def export_markdown(self) -> None:
+        from retro_desk.ui.export_documents import write_markdown
+
         # The timeline picture goes beside the document, as name-timeline.svg and .png.
         self._export("md", "Markdown (*.md)", write_markdown)
 
@@ -344,9 +416,13 @@ class MainWindow(QMainWindow):
         self._export("json", "Retro Desk session (*.json)", write_session_file)
 
     def export_html(self) -> None:
+        from retro_desk.ui.export_documents import write_html
+
         self._export("html", "Web page (*.html)", write_html)
 
     def export_pdf(self) -> None:
+        from retro_desk.ui.export_documents import write_pdf
+
         self._export("pdf", "PDF document (*.pdf)", write_pdf)
 
     def _export(
@@ -501,12 +577,13 @@ class MainWindow(QMainWindow):
 
     def search_all(self, text: str | None = None) -> None:
         """Search inside every retro (for `text`, when the filter box passes it on)."""
-        self.left.setCurrentWidget(self.search)
+        search = self.search
+        self.left.setCurrentWidget(self.search_tab)
         if text:
-            self.search.search_for(text)
+            search.search_for(text)
         else:
-            self.search.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.search.query.selectAll()
+            search.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            search.query.selectAll()
 
     def open_search_hit(self, session_id: int, place: Place | None) -> None:
         """Open the retro a search result is in, and show the item (None: the retro itself)."""
@@ -522,7 +599,7 @@ class MainWindow(QMainWindow):
     # -- edits -----------------------------------------------------------------------------
 
     def on_change(self, change: Change) -> None:
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.on_change(change)
         self.side.on_change(change)
         if change.part == "session":
@@ -654,7 +731,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.side.commit_pending()
-        for page in self.pages.values():
+        for page in self.pages.built():
             commit = getattr(page, "commit_pending", None)
             if commit is not None:
                 commit()
@@ -664,14 +741,32 @@ class MainWindow(QMainWindow):
 
 
 def write_session_file(retro: Retro, target: Path) -> None:
+    from retro_desk import session_file
+
     write_atomic(target, session_file.dumps(retro).encode("utf-8"))
 
 
-def prepare_text_field(widget: QWidget) -> None:
-    """Every field a person types into: no length cap, and blame language highlighted."""
-    if isinstance(widget, QLineEdit):
-        widget.setMaxLength(LINE_LIMIT)
-    attach_highlighter(widget)
+class _FirstPaintWatcher(QObject):
+    """Calls `painted` once, when the window it watches is first painted, then lets go."""
+
+    def __init__(self, window: QWidget, painted: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._painted = painted
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._painted()
+        return False
+
+
+def _highlight(widget: QWidget) -> None:
+    # Imported here: the highlighter is attached after the first paint, not before.
+    from retro_desk.ui.blame_highlight import attach
+
+    if isValid(widget):
+        attach(widget)
 
 
 def safe_file_stem(title: str) -> str:

@@ -26,6 +26,8 @@ class PageContext:
     report_error: Callable[[StorageError], None] = lambda error: None
     # Called on every text field a person types into (the blame-language highlighter hooks in).
     decorate_text: Callable[[QWidget], None] = lambda widget: None
+    # Runs work that can wait until the window is on screen (at start-up); by default, now.
+    later: Callable[[Callable[[], None]], None] = lambda work: work()
 
     def guard(self, action: Callable[[], T]) -> T | None:
         """Run one edit; a storage problem is reported to the person, and the edit is not made."""

@@ -1,28 +1,60 @@
-"""One page per phase key, built together so the main window can look them up by phase."""
+"""The phase pages by phase key, each built (and its module imported) the first time it is needed.
+
+Building all seven pages up front cost most of the start-up time and about 14 MiB; a retro
+opens on one phase, and the others are built when the facilitator first goes there.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
 
-from retro_desk.ui.actions_page import ActionsPage
-from retro_desk.ui.close_page import ClosePage
-from retro_desk.ui.feelings_page import FeelingsPage
-from retro_desk.ui.list_page import LearningsPage
-from retro_desk.ui.opening_page import OpeningPage
-from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.rationality_page import RationalityPage
-from retro_desk.ui.timeline_page import TimelinePage
+from retro_desk.ui.page import PhasePage
 
-PAGE_TYPES: tuple[type[PhasePage], ...] = (
-    OpeningPage,
-    FeelingsPage,
-    TimelinePage,
-    RationalityPage,
-    LearningsPage,
-    ActionsPage,
-    ClosePage,
-)
+# Phase key -> (module, class). Modules are imported only when their page is first built.
+PAGE_CLASSES: dict[str, tuple[str, str]] = {
+    "opening": ("retro_desk.ui.opening_page", "OpeningPage"),
+    "feelings": ("retro_desk.ui.feelings_page", "FeelingsPage"),
+    "timeline": ("retro_desk.ui.timeline_page", "TimelinePage"),
+    "rationality": ("retro_desk.ui.rationality_page", "RationalityPage"),
+    "learnings": ("retro_desk.ui.list_page", "LearningsPage"),
+    "actions": ("retro_desk.ui.actions_page", "ActionsPage"),
+    "close": ("retro_desk.ui.close_page", "ClosePage"),
+}
 
 
-def build_pages(context: PageContext, parent: QWidget) -> dict[str, PhasePage]:
-    return {page_type.phase: page_type(context, parent) for page_type in PAGE_TYPES}
+def page_type(phase: str) -> type[PhasePage]:
+    module, name = PAGE_CLASSES[phase]
+    cls: type[PhasePage] = getattr(import_module(module), name)
+    return cls
+
+
+class PageBook(Mapping[str, PhasePage]):
+    """A mapping of every phase key to its page; looking a page up builds it if need be.
+
+    `build(phase)` makes the page (the window adds it to its stack and gives it the open
+    retro). Code that only passes news on to pages uses `built()`, so it builds nothing.
+    """
+
+    def __init__(self, build: Callable[[str], PhasePage]) -> None:
+        self._build = build
+        self._pages: dict[str, PhasePage] = {}
+
+    def __getitem__(self, phase: str) -> PhasePage:
+        page = self._pages.get(phase)
+        if page is None:
+            if phase not in PAGE_CLASSES:
+                raise KeyError(phase)
+            page = self._build(phase)
+            self._pages[phase] = page
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAGE_CLASSES)
+
+    def __len__(self) -> int:
+        return len(PAGE_CLASSES)
+
+    def built(self) -> list[PhasePage]:
+        """The pages made so far, in phase order."""
+        return [self._pages[phase] for phase in PAGE_CLASSES if phase in self._pages]

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.language import category_title
 from retro_desk.reflection import STATE_LABELS, LocatedFinding, Place, retro_findings
-from retro_desk.ui.blame_highlight import tooltip_text
 from retro_desk.ui.page import PageContext
 
 # Findings are recomputed for the whole retro, so a burst of typing is matched once.
@@ -90,7 +89,10 @@ class ReflectionPanel(QWidget):
     def set_editor(self, editor: SessionEditor | None) -> None:
         self.editor = editor
         self.setEnabled(editor is not None)
-        self.refresh_now()
+        if editor is not None:
+            self.summary.setText("Reading the retro for blame language…")
+        # Matching a whole retro takes a moment: at start-up it waits for the first paint.
+        self.context.later(self.refresh_now)
 
     def on_change(self, change: Change) -> None:
         if change.part in ("private_notes", "roti"):
@@ -101,6 +103,9 @@ class ReflectionPanel(QWidget):
             self._timer.start()
 
     def refresh_now(self) -> None:
+        # Imported here, as the matching is: neither is needed before the window is painted.
+        from retro_desk.ui.blame_highlight import tooltip_text
+
         self._timer.stop()
         editor = self.editor
         row = self.list.currentRow()
