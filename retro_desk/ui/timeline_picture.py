@@ -7,7 +7,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import (
     QFont,
@@ -21,6 +32,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QResizeEvent,
+    QShowEvent,
     QWheelEvent,
 )
 from PySide6.QtSvg import QSvgGenerator
@@ -286,7 +298,8 @@ class _Canvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        paint_timeline(painter, self.picture.picture_layout(), current_palette(),
+        # What is laid out now: a resize's new layout is painted when it is done.
+        paint_timeline(painter, self.picture.shown_layout(), current_palette(),
                        self.picture.font(),
                        QRectF(event.rect()))
         painter.end()
@@ -334,20 +347,42 @@ class TimelinePicture(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Timeline picture")
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
+        # Resizes, font changes and new events come in bursts (a window being shown sends
+        # several); they are laid out once, when the burst is over.
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.setInterval(0)
+        self._due.timeout.connect(self._relayout_due)
+        self._keep_fraction: float | None = None
 
     # -- content ---------------------------------------------------------------------------
 
     def set_events(self, events: Sequence[Event], tz_name: str) -> None:
         self._events = list(events)
         self._tz = tz_name
-        self.relayout()
+        self._due.start()
 
     def picture_layout(self) -> TimelineLayout:
+        """The layout for the current events and size (laid out now if one is due)."""
+        if self._due.isActive():
+            self._relayout_due()
         return self._layout
+
+    def shown_layout(self) -> TimelineLayout:
+        """The layout as last made, without waiting for one that is due."""
+        return self._layout
+
+    def _relayout_due(self) -> None:
+        self._due.stop()
+        fraction, self._keep_fraction = self._keep_fraction, None
+        self.relayout()
+        if fraction is not None:
+            bar = self.horizontalScrollBar()
+            bar.setValue(round(fraction * bar.maximum()))
 
     def shown_texts(self) -> list[str]:
         """Every text the picture draws (for tests and screen readers)."""
-        layout = self._layout
+        layout = self.picture_layout()
         return [
             *(entry.text for entry in self.legend.entries),
             *(text for label in layout.labels for text in (label.heading, label.text)),
@@ -357,7 +392,7 @@ class TimelinePicture(QScrollArea):
 
     def describe_at(self, x: float, y: float) -> str:
         """A tooltip for what is under a point; what people typed is escaped, never markup."""
-        keys = self._layout.event_at(x, y)
+        keys = self.picture_layout().event_at(x, y)
         events = {event.key: event for event in self._events}
         rows = []
         for key in keys[:TOOLTIP_EVENTS]:
@@ -372,6 +407,8 @@ class TimelinePicture(QScrollArea):
         return "<p style='white-space:pre-wrap'>" + "<br>".join(rows) + "</p>" if rows else ""
 
     def relayout(self) -> None:
+        self._due.stop()
+        self._keep_fraction = None
         metrics = text_metrics(self.font())
         outer = self.width() - 2 * self.MARGIN
         self.legend.entries = layout_legend(outer, metrics, self._tz)
@@ -462,16 +499,22 @@ class TimelinePicture(QScrollArea):
     # -- following the window --------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        fraction = self.scroll_fraction()
+        if self._keep_fraction is None:
+            self._keep_fraction = self.scroll_fraction()
         super().resizeEvent(event)
-        self.relayout()
-        self.horizontalScrollBar().setValue(round(fraction * self.horizontalScrollBar().maximum()))
+        self._due.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # A picture coming into view is laid out before it is painted, never shown stale.
+        super().showEvent(event)
+        if self._due.isActive():
+            self._relayout_due()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             # Zooming the window or the audience's type size: measure the labels anew.
-            self.relayout()
+            self._due.start()
         elif event.type() == QEvent.Type.PaletteChange:
             self.legend.update()
             self.canvas.update()

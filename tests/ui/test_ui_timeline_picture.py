@@ -195,3 +195,30 @@ def test_exported_picture_svg_and_png(qapp) -> None:
     assert '<script>alert("x")' in texts
     assert root.findtext(f"{SVG}title") == retro.session.title
     assert contrast_ratio(LIGHT.learned, LIGHT.base) >= 7
+
+
+def test_a_burst_of_resizes_is_laid_out_once_and_painted_up_to_date(
+    qtbot, picture: TimelinePicture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retro_desk.ui import timeline_picture
+
+    calls: list[float] = []
+    real = timeline_picture.layout_timeline
+
+    def counting(events, tz, width, *args, **kwargs):
+        calls.append(width)
+        return real(events, tz, width, *args, **kwargs)
+
+    monkeypatch.setattr(timeline_picture, "layout_timeline", counting)
+    # Showing a window sends several resizes; each used to lay out 2,000 events anew.
+    for width in (700, 800, 900, 1000):
+        picture.resize(width, 420)
+    picture.set_events(sample().timeline, "Europe/Berlin")
+    assert calls == []
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    assert picture.picture_layout().width == pytest.approx(picture.viewport().width())
+    assert len(calls) == 1
+    # Asking for the layout while one is due lays it out at once, for the present size.
+    picture.resize(600, 420)
+    assert picture.picture_layout().width == pytest.approx(picture.viewport().width())
+    assert len(calls) == 2
