@@ -264,6 +264,17 @@ def test_get_and_load_missing_session(memory: Store) -> None:
     assert memory.find_by_uuid("nope") is None
 
 
+def test_updating_what_is_gone_says_so_and_changes_nothing(memory: Store) -> None:
+    session_id = memory.create_retro(session_file.read_file(resource("sample_retro.json")))
+    event = memory.items(session_id, Event)[0]
+    memory.delete_item(event)
+    with pytest.raises(NotFound, match=f"no events row with id {event.id}"):
+        memory.update_item(dataclasses.replace(event, description="edited after deletion"))
+    with pytest.raises(NotFound, match="no sessions row with id 42"):
+        memory.update_session(42, title="nobody's")
+    assert all(e.description != "edited after deletion" for e in memory.items(session_id, Event))
+
+
 def test_find_by_uuid(memory: Store) -> None:
     session_id = memory.create_retro(sample())
     assert memory.find_by_uuid("6f1c2a9e-3b7d-4c59-9a0e-8d2f4b71c3e5") == session_id

@@ -383,7 +383,7 @@ class Store:
         row = _columns_subset(changes)
         row["updated_at"] = _now_sql(self.conn)
         with self._write() as db:
-            db.table("sessions").update(session_id, row)
+            _update(db, "sessions", session_id, row)
 
     @_known_errors
     def delete_session(self, session_id: int) -> None:
@@ -483,7 +483,7 @@ class Store:
             row.update(session_id=session_id, position=position)
             if item.id is not None:
                 row["id"] = item.id
-            row_id = _row_id(db.table(table).insert(row).last_pk)
+            row_id = _insert(db, table, row)
         return dataclasses.replace(item, id=row_id)
 
     @_known_errors
@@ -491,7 +491,7 @@ class Store:
         if item.id is None:
             raise ValueError("item has no id; add it first")
         with self._write() as db:
-            db.table(_TABLES[type(item)]).update(item.id, _columns(item))
+            _update(db, _TABLES[type(item)], item.id, _columns(item))
 
     @_known_errors
     def delete_item(self, item: Item) -> float:
@@ -531,7 +531,7 @@ class Store:
                 row.update(session_id=session_id, position=position)
                 if item.id is not None:
                     row["id"] = item.id
-                row_id = _row_id(db.table(table).insert(row).last_pk)
+                row_id = _insert(db, table, row)
                 stored.append(dataclasses.replace(item, id=row_id))
         return stored
 
@@ -627,6 +627,29 @@ class Store:
                     " WHERE id = ?",
                     [item.planned_seconds, item.spent_seconds, item.id],
                 )
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row of our own columns; its row id. One statement, where sqlite-utils'
+    `insert` also looks the table up and wraps a savepoint around it: an added event is the
+    edit made most often in a meeting."""
+    return _row_id(db.execute(_insert_sql(table, tuple(row)), list(row.values())).lastrowid)
+
+
+def _update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> None:
+    """Change columns of one row, as `_insert` adds one: a single statement."""
+    assignments = ", ".join(f'"{name}" = ?' for name in values)
+    cursor = db.execute(
+        f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*values.values(), row_id]
+    )
+    if cursor.rowcount == 0:
+        raise NotFound(f"no {table} row with id {row_id}")
 
 
 def _row_id(value: object) -> int:

@@ -637,7 +637,10 @@ class MainWindow(QMainWindow):
 
     def set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #8a1010; font-weight: bold" if error else "")
+        # A style sheet is costly to apply (the label is re-polished): only when it changes.
+        style = "color: #8a1010; font-weight: bold" if error else ""
+        if self.status.styleSheet() != style:
+            self.status.setStyleSheet(style)
 
     def report_error(self, error: StorageError) -> None:
         self.set_status(f"Not saved: {error}", error=True)
