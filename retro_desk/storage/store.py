@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
     from sqlite_utils import Database
 
+    from retro_desk.storage.search import SearchResults
+    from retro_desk.templates import AgendaTemplate
+
+# Search and agenda templates are imported where they are used: opening a retro needs neither.
+
 from retro_desk.model import (
     Action,
     AgendaItem,
@@ -39,17 +44,7 @@ from retro_desk.storage.errors import (
     StorageError,
     translate,
 )
-from retro_desk.storage.search import DEFAULT_LIMIT, SearchResults, search
 from retro_desk.storage.version import SCHEMA_VERSION
-from retro_desk.templates import (
-    AgendaTemplate,
-    TemplateError,
-    checked,
-    clean_name,
-    from_json,
-    is_builtin_name,
-    to_json,
-)
 from retro_desk.timer import TimerState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -405,9 +400,11 @@ class Store:
 
     @_known_errors
     def search(
-        self, text: str, include_private: bool = False, limit: int = DEFAULT_LIMIT
+        self, text: str, include_private: bool = False, limit: int | None = None
     ) -> SearchResults:
-        """Every retro's texts matching what a person typed (QueryError if nothing can be)."""
+        """Every retro's texts matching what a person typed (QueryError if nothing can be);
+        at most `limit` matches (None: the search module's default)."""
+        from retro_desk.storage.search import DEFAULT_LIMIT, search
 
         def sessions(ids: list[int]) -> dict[int, Session]:
             rows = self._query(
@@ -415,11 +412,13 @@ class Store:
             )
             return {int(row["id"]): _session(row) for row in rows}
 
-        return search(self.db, text, sessions, include_private, limit)
+        return search(self.db, text, sessions, include_private,
+                      DEFAULT_LIMIT if limit is None else limit)
 
     @_known_errors
     def agenda_templates(self) -> list[AgendaTemplate]:
         """The saved templates by name (the built-in ones are not stored)."""
+        from retro_desk.templates import TemplateError, from_json
         templates = []
         for name, items in self.conn.execute(
             "SELECT name, items FROM agenda_templates ORDER BY name COLLATE NOCASE, id"
@@ -433,6 +432,7 @@ class Store:
     @_known_errors
     def save_agenda_template(self, template: AgendaTemplate) -> None:
         """Store a template; it replaces a saved one whose name differs only in case."""
+        from retro_desk.templates import checked, clean_name, to_json
         name = clean_name(template.name)
         checked(template)
         with self._write() as db:
@@ -446,6 +446,8 @@ class Store:
 
     @_known_errors
     def delete_agenda_template(self, name: str) -> None:
+        from retro_desk.templates import TemplateError, is_builtin_name
+
         if is_builtin_name(name):
             raise TemplateError(f"“{name}” is built in and cannot be deleted.")
         with self._write() as db:

@@ -30,9 +30,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.files import write_atomic
 from retro_desk.model import Retro
 from retro_desk.questions import phase_prompt
-from retro_desk.reflection import Place
 from retro_desk.storage import StorageError, Store
-from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
@@ -46,6 +44,7 @@ from retro_desk.ui.theme import THEMES, apply_theme
 from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
+    from retro_desk.reflection import Place
     from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250
@@ -359,6 +358,7 @@ class MainWindow(QMainWindow):
         if not self.editor:
             return
         agenda = self.editor.retro.agenda
+        from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
         from retro_desk.ui.template_dialog import TemplateNameDialog
 
         saved = self.context.guard(self.store.agenda_templates) or []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.language import category_title
-from retro_desk.reflection import STATE_LABELS, LocatedFinding, Place, retro_findings
 from retro_desk.ui.page import PageContext
+
+if TYPE_CHECKING:
+    from retro_desk.reflection import LocatedFinding, Place
 
 # Findings are recomputed for the whole retro, so a burst of typing is matched once.
 REFRESH_MS = 400
@@ -103,7 +106,9 @@ class ReflectionPanel(QWidget):
             self._timer.start()
 
     def refresh_now(self) -> None:
-        # Imported here, as the matching is: neither is needed before the window is painted.
+        # Imported here: the matching is not needed before the window has been painted.
+        from retro_desk.language import category_title
+        from retro_desk.reflection import STATE_LABELS, retro_findings
         from retro_desk.ui.blame_highlight import tooltip_text
 
         self._timer.stop()

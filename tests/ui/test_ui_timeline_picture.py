@@ -215,10 +215,14 @@ def test_a_burst_of_resizes_is_laid_out_once_and_painted_up_to_date(
         picture.resize(width, 420)
     picture.set_events(sample().timeline, "Europe/Berlin")
     assert calls == []
-    qtbot.waitUntil(lambda: len(calls) == 1)
-    assert picture.picture_layout().width == pytest.approx(picture.viewport().width())
-    assert len(calls) == 1
+    qtbot.waitUntil(lambda: bool(calls) and not picture._due.isActive())
+    # Once for the burst, and once more at most if the new layout shows or hides the scroll
+    # bar (the view's width changes); not once per resize as before.
+    assert 1 <= len(calls) <= 2, calls
+    assert calls[-1] == picture.viewport().width()
+    assert picture.shown_layout().width == pytest.approx(picture.viewport().width())
     # Asking for the layout while one is due lays it out at once, for the present size.
+    before = len(calls)
     picture.resize(600, 420)
     assert picture.picture_layout().width == pytest.approx(picture.viewport().width())
-    assert len(calls) == 2
+    assert len(calls) == before + 1
