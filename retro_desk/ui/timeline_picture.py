@@ -354,12 +354,17 @@ class TimelinePicture(QScrollArea):
         self._due.setInterval(0)
         self._due.timeout.connect(self._relayout_due)
         self._keep_fraction: float | None = None
+        self._laying_out = False
+        # What the present layout was made for; a due layout for the same is not made again.
+        self._generation = 0
+        self._laid_out_for: tuple[object, ...] | None = None
 
     # -- content ---------------------------------------------------------------------------
 
     def set_events(self, events: Sequence[Event], tz_name: str) -> None:
         self._events = list(events)
         self._tz = tz_name
+        self._generation += 1
         self._due.start()
 
     def picture_layout(self) -> TimelineLayout:
@@ -372,9 +377,18 @@ class TimelinePicture(QScrollArea):
         """The layout as last made, without waiting for one that is due."""
         return self._layout
 
+    def _inputs(self) -> tuple[object, ...]:
+        viewport = self.viewport().size()
+        return (self._generation, self._zoom, self.width(), viewport.width(), viewport.height(),
+                self.font().key())
+
     def _relayout_due(self) -> None:
         self._due.stop()
         fraction, self._keep_fraction = self._keep_fraction, None
+        if self._inputs() == self._laid_out_for:
+            # A hidden page in a stack is resized with the stack to the size it had: showing
+            # the timeline again must not lay out its 2,000 events again.
+            return
         self.relayout()
         if fraction is not None:
             bar = self.horizontalScrollBar()
@@ -415,7 +429,11 @@ class TimelinePicture(QScrollArea):
         legend_height = round(
             max(entry.box.bottom for entry in self.legend.entries) + metrics.line_height / 2
         ) + self.MARGIN
-        self.setViewportMargins(0, legend_height, 0, 0)
+        if self.viewportMargins().top() != legend_height:
+            # This resizes the picture, which would ask for another layout: ignored below.
+            self._laying_out = True
+            self.setViewportMargins(0, legend_height, 0, 0)
+            self._laying_out = False
         self.legend.setGeometry(0, 0, self.width(), legend_height)
         viewport = self.viewport().size()
         width = max(viewport.width(), 100) * self._zoom
@@ -432,6 +450,7 @@ class TimelinePicture(QScrollArea):
         self.legend.update()
         self.canvas.update()
         self._describe()
+        self._laid_out_for = self._inputs()
 
     def _describe(self) -> None:
         layout = self._layout
@@ -499,9 +518,11 @@ class TimelinePicture(QScrollArea):
     # -- following the window --------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self._laying_out:
+            return
         if self._keep_fraction is None:
             self._keep_fraction = self.scroll_fraction()
-        super().resizeEvent(event)
         self._due.start()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
