@@ -1,4 +1,4 @@
-"""Set up a virtual environment with everything Retro Desk needs, then open the app or run the tests.
+"""Set up a virtual environment with all Retro Desk needs, then open the app or run the tests.
 
 Usage:
     python3 tasks.py app [retro-desk arguments...]
@@ -27,7 +27,8 @@ def venv_python() -> Path:
 
 def ensure_environment() -> Path:
     """Create .venv and install the project with its test extras, unless already up to date."""
-    if sys.version_info < (3, 11):
+    # This file may be run by an older python3 than the project needs: say so plainly.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit("Retro Desk needs Python 3.11 or newer.")
     python = venv_python()
     if not python.exists():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,17 +169,20 @@ def _expand(pattern: str, fragments: Mapping[str, str]) -> str:
     return _FRAGMENT_REF.sub(replace, pattern)
 
 
-def _optional_regex(table: Mapping[str, Any], key: str, fragments: Mapping[str, str]) -> str | None:
+def _optional_regex(
+    table: Mapping[str, Any], key: str, fragments: Mapping[str, str], check_pattern: bool
+) -> str | None:
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value:
         raise _Problem(f"{key} must be a non-empty string", key)
     expanded = _expand(value, fragments)
-    try:
-        re.compile(expanded)
-    except re.error as error:
-        raise _Problem(f"{key} is not a valid regular expression: {error}", key) from None
+    if check_pattern:
+        try:
+            re.compile(expanded)
+        except re.error as error:
+            raise _Problem(f"{key} is not a valid regular expression: {error}", key) from None
     return expanded
 
 
@@ -217,8 +219,8 @@ def _rule_from_table(
         why=why,
         subject=cast(Subject, subject),
         quiet_in_questions=quiet,
-        unless_preceded_by=_optional_regex(table, "unless_preceded_by", fragments),
-        unless_in_sentence=_optional_regex(table, "unless_in_sentence", fragments),
+        unless_preceded_by=_optional_regex(table, "unless_preceded_by", fragments, check_patterns),
+        unless_in_sentence=_optional_regex(table, "unless_in_sentence", fragments, check_patterns),
     )
     if not check_patterns:
         return rule
@@ -355,6 +357,10 @@ def _parse_file(
 
 @lru_cache(maxsize=1)
 def _builtin_file() -> tuple[RuleSet, Mapping[str, str]]:
+    # Imported here and for a user's file only: a start with no user file reads no TOML
+    # until the first text is checked, and importing tomllib takes a few milliseconds.
+    import tomllib
+
     path = resource(RULES_FILENAME)
     source = path.read_text(encoding="utf-8")
     # The shipped file is part of the program: a problem in it is a bug, not a user mistake,
@@ -384,6 +390,8 @@ def load_user_rules(path: Path) -> tuple[UserRules, list[str]]:
         return UserRules(), []
     except (OSError, UnicodeDecodeError) as error:
         return UserRules(), [f"{path}: cannot be read ({error}); using the built-in rules only"]
+    import tomllib  # see _builtin_file
+
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
@@ -422,6 +430,12 @@ def load_rules(user_file: Path | None = None) -> tuple[RuleSet, list[str]]:
     if user_file is None:
         return base, []
     user, warnings = load_user_rules(user_file)
+    return _merged(base, user, user_file, warnings)
+
+
+def _merged(
+    base: RuleSet, user: UserRules, user_file: Path, warnings: list[str]
+) -> tuple[RuleSet, list[str]]:
     rules, merge_warnings = merge_rules(base, user)
     return rules, warnings + [f"{user_file}: {warning}" for warning in merge_warnings]
 
@@ -733,20 +747,40 @@ _SENTENCE_REACH = 400
 _LOOKBACK = 80
 _SUBJECT_WORDS = 6
 
-_SENTENCE_BREAK = re.compile(
-    r"[.!?…]+[\"'’”)\]]*(?:\s+|\Z)|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)"
-)
-_QUESTION_END = re.compile(r"\?[\"'’”)\]]*\s*\Z")
-# Questions that blame rather than ask: why/who, "Shouldn't they have…?", "How could they…?".
-_BLAMING_QUESTION = re.compile(
-    r"\W*(?:(?:so|and|but|ok|okay|well|now|then|honestly|seriously|really)\W+)*"
-    r"(?:why|who|whose|whom"
-    r"|(?:should|could|would|did|was|were|is|are|do|does|had|have|has|wo|ca)n['’]?t"
-    r"|how\s+(?:come|on\s+earth"
-    r"|could\s+(?:they|he|she|you|anyone|anybody|someone|nobody|no\s*one)))\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+class _Context:
+    """The patterns that read the text around a phrase, compiled when first used: this module
+    is imported on the way to the window's first paint, which needs none of them."""
+
+    @cached_property
+    def sentence_break(self) -> re.Pattern[str]:
+        return re.compile(
+            r"[.!?…]+[\"'’”)\]]*(?:\s+|\Z)|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•]|\d+[.)])\s)"
+        )
+
+    @cached_property
+    def question_end(self) -> re.Pattern[str]:
+        return re.compile(r"\?[\"'’”)\]]*\s*\Z")
+
+    @cached_property
+    def blaming_question(self) -> re.Pattern[str]:
+        """Questions that blame rather than ask: why/who, "Shouldn't they…?", "How could…?"."""
+        return re.compile(
+            r"\W*(?:(?:so|and|but|ok|okay|well|now|then|honestly|seriously|really)\W+)*"
+            r"(?:why|who|whose|whom"
+            r"|(?:should|could|would|did|was|were|is|are|do|does|had|have|has|wo|ca)n['’]?t"
+            r"|how\s+(?:come|on\s+earth"
+            r"|could\s+(?:they|he|she|you|anyone|anybody|someone|nobody|no\s*one)))\b",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def word(self) -> re.Pattern[str]:
+        return re.compile(r"[^\W\d_][\w'’-]*")
+
+
+_CONTEXT = _Context()
+
 # Words that say nothing about who or what the subject is.
 _FUNCTION_WORDS = frozenset(
     "the a an this that these those our their his your my and or but then also just still again "
@@ -853,9 +887,8 @@ class Matcher:
         self._by_word = {
             word: tuple(
                 entry
-                for other, entries in by_word.items()
-                if word.startswith(other)
-                for entry in entries
+                for length in range(1, len(word) + 1)
+                for entry in by_word.get(word[:length], ())
             )
             for word in by_word
         }
@@ -868,56 +901,59 @@ class Matcher:
 
     def find(self, text: str) -> list[Finding]:
         """Blame phrases in text, sorted by start, never overlapping."""
-        if not text:
-            return []
-        spans = self._spans(text)
-        candidates: list[tuple[int, int, int]] = []
-        for start, end, index in spans:
-            if self._applies(self._compiled[index], text, start, end):
-                candidates.append((start, end, index))
+        return self.find_each((text,))[0]
+
+    def find_each(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """find() of each text, with one keyword pass over all of them: a retro has thousands
+        of short texts, and starting a pass for each took longer than the pass itself."""
+        spans = self._spans(texts)
+        return [
+            self._findings(text, spans[index]) if index in spans else []
+            for index, text in enumerate(texts)
+        ]
+
+    def _spans(self, texts: Sequence[str]) -> dict[int, set[tuple[int, int, int]]]:
+        """For each text with a match, (start, end, rule index) of every match in it, before
+        context is considered."""
+        spans: dict[int, set[tuple[int, int, int]]] = {}
+        if self._trigger is not None:
+            by_word, compiled = self._by_word, self._compiled
+            # Texts are joined by a line break, which the byte copy turns into a space: a
+            # keyword found in the joined copy starts a word in exactly one text, at the same
+            # offset as in that text alone. Patterns are then tried on that text alone.
+            ends = list(accumulate(len(text) + 1 for text in texts))
+            for match in self._trigger.finditer(_scan_text("\n".join(texts))):
+                at = match.start(1) - 1
+                index = bisect_right(ends, at)
+                text = texts[index]
+                position = at - ends[index - 1] if index else at
+                for rule, leading in by_word[match.group(1)]:
+                    regex = compiled[rule].regex
+                    if leading:
+                        found = regex.match(text, position)
+                        if found is not None and found.end() > position:
+                            spans.setdefault(index, set()).add((position, found.end(), rule))
+                    else:
+                        low, high = max(0, position - _REACH), min(len(text), position + _REACH)
+                        for start, end in _scan(regex, text, low, high):
+                            spans.setdefault(index, set()).add((start, end, rule))
+        for rule in self._unanchored:
+            regex = self._compiled[rule].regex
+            for index, text in enumerate(texts):
+                for start, end in _scan(regex, text, 0, len(text)):
+                    spans.setdefault(index, set()).add((start, end, rule))
+        return spans
+
+    def _findings(self, text: str, spans: set[tuple[int, int, int]]) -> list[Finding]:
+        candidates = [
+            (start, end, rule)
+            for start, end, rule in spans
+            if self._applies(self._compiled[rule], text, start, end)
+        ]
         return [
             Finding(start, end, rule.category, text[start:end], rule.prompt, rule.id)
             for start, end, rule in self._without_overlaps(candidates)
         ]
-
-    def find_each(self, texts: Sequence[str]) -> list[list[Finding]]:
-        """find() of each text. One keyword pass over all of them picks the texts worth a full
-        look: most of a retro's many short texts have no keyword, and calling find() on each
-        cost more than the whole Markdown export."""
-        if self._unanchored or self._trigger is None:
-            return [self.find(text) for text in texts]
-        # Texts are joined by a line break, which the byte copy turns into a space: a keyword
-        # found in the joined copy starts a word in exactly one text, as in that text alone.
-        ends = list(accumulate(len(text) + 1 for text in texts))
-        worth = {
-            bisect_right(ends, match.start(1) - 1)
-            for match in self._trigger.finditer(_scan_text("\n".join(texts)))
-        }
-        return [self.find(text) if index in worth else [] for index, text in enumerate(texts)]
-
-    def _spans(self, text: str) -> set[tuple[int, int, int]]:
-        """(start, end, rule index) of every match, before context is considered."""
-        spans: set[tuple[int, int, int]] = set()
-        length = len(text)
-        if self._trigger is not None:
-            by_word = self._by_word
-            for match in self._trigger.finditer(_scan_text(text)):
-                position = match.start(1) - 1
-                for index, leading in by_word[match.group(1)]:
-                    regex = self._compiled[index].regex
-                    if leading:
-                        found = regex.match(text, position)
-                        if found is not None and found.end() > position:
-                            spans.add((position, found.end(), index))
-                    else:
-                        low, high = max(0, position - _REACH), min(length, position + _REACH)
-                        spans.update(
-                            (start, end, index) for start, end in _scan(regex, text, low, high)
-                        )
-        for index in self._unanchored:
-            regex = self._compiled[index].regex
-            spans.update((start, end, index) for start, end in _scan(regex, text, 0, length))
-        return spans
 
     def _applies(self, compiled: _CompiledRule, text: str, start: int, end: int) -> bool:
         rule = compiled.rule
@@ -941,7 +977,7 @@ class Matcher:
 
     def _subject(self, before: str) -> str:
         """'person', 'thing' or 'unknown', from the nearest telling word before a phrase."""
-        for word in reversed(_WORD.findall(before)[-_SUBJECT_WORDS:]):
+        for word in reversed(_CONTEXT.word.findall(before)[-_SUBJECT_WORDS:]):
             key = word.lower()
             if key.endswith(("n't", "n’t")) or key.endswith("ly") or key in _FUNCTION_WORDS:
                 continue
@@ -990,20 +1026,30 @@ def _scan(regex: re.Pattern[str], text: str, low: int, high: int) -> Iterator[tu
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     sentence_start = max(0, start - _SENTENCE_REACH)
-    for found in _SENTENCE_BREAK.finditer(text, sentence_start, start):
+    for found in _CONTEXT.sentence_break.finditer(text, sentence_start, start):
         sentence_start = found.end()
-    after = _SENTENCE_BREAK.search(text, end, end + _SENTENCE_REACH)
+    after = _CONTEXT.sentence_break.search(text, end, end + _SENTENCE_REACH)
     return sentence_start, after.end() if after else min(len(text), end + _SENTENCE_REACH)
 
 
 def _is_asking(sentence: str) -> bool:
     """A genuine question (how/what…), as opposed to a statement or a blaming question."""
-    return bool(_QUESTION_END.search(sentence)) and not _BLAMING_QUESTION.match(sentence)
+    if not _CONTEXT.question_end.search(sentence):
+        return False
+    return not _CONTEXT.blaming_question.match(sentence)
 
 
 # --- the matcher behind find_blame -------------------------------------------------------------
 
-_configured: Matcher | None = None
+# What configure() chose (None: the built-in rules), and its matcher once one is needed.
+# Building a matcher reads every pattern for keywords and compiles the keyword pass; that
+# waits for the first text to check, so configure() stays cheap on the way to the first paint.
+_configured_rules: RuleSet | None = None
+_matcher: Matcher | None = None
+# The findings of the texts find_blame_each was last given. The reflection panel checks the
+# whole retro again after each edit, and an export checks what the panel has just checked:
+# only texts that changed need the matcher.
+_remembered: dict[str, list[Finding]] = {}
 
 
 @lru_cache(maxsize=1)
@@ -1015,18 +1061,39 @@ def configure(user_file: Path | None) -> list[str]:
     """Make find_blame use the built-in rules adjusted by user_file; return any warnings.
 
     Called once from main() with user_rules_path(user_config_dir()); None means built-ins only.
+    The user's file is read and checked here, so its warnings come at once; the rules are
+    compiled when find_blame is first called.
     """
-    global _configured
-    rules, warnings = load_rules(user_file)
-    _configured = Matcher(rules)
+    global _configured_rules, _matcher, _remembered
+    warnings: list[str] = []
+    rules: RuleSet | None = None
+    if user_file is not None:
+        user, warnings = load_user_rules(user_file)
+        if user != UserRules():
+            rules, warnings = _merged(builtin_rules(), user, user_file, warnings)
+    _configured_rules, _matcher, _remembered = rules, None, {}
     return warnings
+
+
+def _current_matcher() -> Matcher:
+    global _matcher
+    if _matcher is None:
+        _matcher = _builtin_matcher() if _configured_rules is None else Matcher(_configured_rules)
+    return _matcher
 
 
 def find_blame(text: str) -> list[Finding]:
     """Blame phrases in text, sorted by start and never overlapping."""
-    return (_configured or _builtin_matcher()).find(text)
+    return _current_matcher().find(text)
 
 
 def find_blame_each(texts: Sequence[str]) -> list[list[Finding]]:
-    """find_blame of each text, much faster for many short texts."""
-    return (_configured or _builtin_matcher()).find_each(texts)
+    """find_blame of each text, much faster for many short texts; fastest for texts that were
+    in the previous call too."""
+    global _remembered
+    known = {text: _remembered[text] for text in texts if text in _remembered}
+    new = [text for text in dict.fromkeys(texts) if text not in known]
+    known.update(zip(new, _current_matcher().find_each(new), strict=True))
+    _remembered = known
+    # Copies, so that a caller changing its list cannot change what is remembered.
+    return [list(known[text]) for text in texts]

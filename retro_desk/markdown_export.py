@@ -46,7 +46,12 @@ LEARNED_LATER_MARK = "learned later"
 # hashes) cannot be escaped with backslashes on those sites, so they are left as typed.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
-_SPECIAL = re.compile(r"[\\`*_~\[\]<>&|$^{}#@+=]|(?<![0-9])[.:](?=\S)|[.:](?=[^\s0-9])")
+# `.` and `:` only before a non-space, and not between two digits (`14:32`, `2.5`). Every
+# branch starts with its characters, so the regex engine skips ahead to them (the lookbehind
+# comes after the `.` or `:`); a leading lookbehind tried one at every position, 40 % slower.
+_SPECIAL = re.compile(
+    r"[\\`*_~\[\]<>&|$^{}#@+=]|[.:](?=[^\s0-9])|[.:](?<![0-9][.:])(?=\S)"
+)
 _LINE_START = re.compile(r"([0-9]+)([.)])|[-:]")
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
 _BACKTICKS = re.compile(r"`+")
@@ -81,7 +86,8 @@ def _escaped_lines(text: str) -> list[str]:
     # The `in` tests skip work most texts do not need: a 5,000-event export escapes 15,000.
     if "\r" in text:
         text = _CARRIAGE_RETURN.sub("\n", text)
-    text = _CONTROL.sub("\ufffd", text)
+    if not text.isprintable():  # a line break, a tab, an odd space; or a control character
+        text = _CONTROL.sub("\ufffd", text)
     if "\n" not in text:
         return [_escape_line(text)]
     return [_escape_line(line) for line in text.split("\n")]

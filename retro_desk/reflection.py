@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from retro_desk.language import (
     CATEGORIES,
@@ -14,7 +13,7 @@ from retro_desk.language import (
     find_blame,
     find_blame_each,
 )
-from retro_desk.model import Retro
+from retro_desk.model import Event, Retro
 from retro_desk.timefmt import TimeInputError, local_display
 
 # What the group did with a finding; "open" is never stored.
@@ -59,55 +58,80 @@ class ReflectionSummary:
 
 def retro_texts(retro: Retro) -> Iterator[tuple[Place, str]]:
     """Every shared text of a retro (private notes are the facilitator's own and stay out)."""
-    for place, text in _texts(retro):
-        yield place(), text
+    for texts, place in _sources(retro):
+        for index, text in enumerate(texts):
+            yield place(index), text
 
 
-def _texts(retro: Retro) -> Iterator[tuple[Callable[[], Place], str]]:
+# Texts of one kind, and the Place of the text at an index.
+_Source = tuple[Sequence[str], Callable[[int], Place]]
+
+
+def _sources(retro: Retro) -> list[_Source]:
     # Places are made only when asked for: naming an event by its local time costs more than
-    # finding that its text holds no blame, and most texts hold none.
+    # finding that its text holds no blame, and most texts hold none. The texts are plain
+    # lists: a generator step and a partial per text cost half as much as the check itself.
     session = retro.session
-    yield partial(Place, "session", "", "summary", "opening", "Summary"), session.summary
-    events = {event.key: event for event in retro.timeline}
+    timeline, answers = retro.timeline, retro.rationality
+    events: dict[str, Event] = {}
 
-    def event_place(at: str, key: str) -> Place:
-        label = f"Timeline {_clock(at, session.timezone)}"
-        return Place("timeline", key, "description", "timeline", label)
+    def summary_place(_index: int) -> Place:
+        return Place("session", "", "summary", "opening", "Summary")
 
-    def answer_place(event: str, category: str) -> Place:
-        answered = events.get(event)
-        when = _clock(answered.at, session.timezone) if answered else event
-        return Place("rationality", f"{event}:{category}", "answer", "rationality",
+    def event_place(index: int) -> Place:
+        event = timeline[index]
+        label = f"Timeline {_clock(event.at, session.timezone)}"
+        return Place("timeline", event.key, "description", "timeline", label)
+
+    def answer_place(index: int) -> Place:
+        answer = answers[index]
+        if not events:
+            events.update((event.key, event) for event in timeline)
+        answered = events.get(answer.event)
+        when = _clock(answered.at, session.timezone) if answered else answer.event
+        category = answer.category
+        return Place("rationality", f"{answer.event}:{category}", "answer", "rationality",
                      f"Decision {when}, {category.replace('_', ' ')}")
 
-    for event in retro.timeline:
-        yield partial(event_place, event.at, event.key), event.description
-    for answer in retro.rationality:
-        yield partial(answer_place, answer.event, answer.category), answer.answer
-    # Lists whose items have no key of their own: (part, field, phase, label, texts).
-    keyless = (
-        ("feelings", "note", "feelings", "Feeling", [f.note for f in retro.feelings]),
-        ("learnings", "text", "learnings", "Learning", [item.text for item in retro.learnings]),
-        ("actions", "description", "actions", "Action", [a.description for a in retro.actions]),
-        ("parking_lot", "text", "", "Parking lot", [item.text for item in retro.parking_lot]),
-    )
-    for part, field_name, phase, noun, texts in keyless:
-        for index, text in enumerate(texts, start=1):
-            yield partial(Place, part, text_ref(text), field_name, phase, f"{noun} {index}"), text
-    closing = partial(Place, "closing_notes", "", "notes", "close", "Closing notes")
-    yield closing, retro.closing.notes
+    def keyless(part: str, field_name: str, phase: str, noun: str, texts: list[str]) -> _Source:
+        """Items with no key of their own, named by their text and their number."""
+
+        def place(index: int) -> Place:
+            text = texts[index]
+            return Place(part, text_ref(text), field_name, phase, f"{noun} {index + 1}")
+
+        return texts, place
+
+    def closing_place(_index: int) -> Place:
+        return Place("closing_notes", "", "notes", "close", "Closing notes")
+
+    return [
+        ([session.summary], summary_place),
+        ([event.description for event in timeline], event_place),
+        ([answer.answer for answer in answers], answer_place),
+        keyless("feelings", "note", "feelings", "Feeling", [f.note for f in retro.feelings]),
+        keyless("learnings", "text", "learnings", "Learning", [i.text for i in retro.learnings]),
+        keyless("actions", "description", "actions", "Action",
+                [action.description for action in retro.actions]),
+        keyless("parking_lot", "text", "", "Parking lot", [i.text for i in retro.parking_lot]),
+        ([retro.closing.notes], closing_place),
+    ]
 
 
 def retro_findings(
     retro: Retro, find: Callable[[str], list[Finding]] = find_blame
 ) -> list[LocatedFinding]:
-    places, texts = zip(*_texts(retro), strict=True)
+    sources = _sources(retro)
+    texts = [text for source_texts, _ in sources for text in source_texts]
     found = find_blame_each(texts) if find is find_blame else [find(text) for text in texts]
     located: list[LocatedFinding] = []
-    for place, findings in zip(places, found, strict=True):
-        if findings:
-            where = place()
-            located += (LocatedFinding(where, finding) for finding in findings)
+    first = 0
+    for source_texts, place in sources:
+        for index, findings in enumerate(found[first : first + len(source_texts)]):
+            if findings:
+                where = place(index)
+                located += (LocatedFinding(where, finding) for finding in findings)
+        first += len(source_texts)
     return located
 
 

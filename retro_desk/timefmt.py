@@ -78,6 +78,23 @@ def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
     return f"{day} {clock} {offset}" if with_date else f"{clock} {offset}"
 
 
+def _local_iso(at: str, local_zone: ZoneInfo) -> str:
+    """`at` as ISO 8601 in `local_zone`, to the second: what local_display shows, for exports,
+    which format thousands. A time stored as the app stores it (already in the session's zone,
+    to the second) is returned as it is, after checking its offset; no conversion."""
+    value = datetime.fromisoformat(at.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone)
+    elif (
+        len(at) == 25 and at[10] == "T" and at[13] == at[16] == ":" and at[19] in "+-"
+        # The wall time has that one offset in the zone: not in a gap, nor in a repeated hour.
+        and value.utcoffset() == local_zone.utcoffset(value)
+        == local_zone.utcoffset(value.replace(fold=1))
+    ):
+        return at
+    return value.astimezone(local_zone).isoformat(timespec="seconds")
+
+
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _RELATIVE = re.compile(r"^\+\s*(\d+)\s*([smh]?)$")
 
@@ -155,9 +172,17 @@ class EventTimes:
     def __init__(self, events: list[Event], tz: str) -> None:
         self.tz = tz
         shown: dict[int, str] = {}
+        try:
+            local_zone: ZoneInfo | None = zone(tz)
+        except TimeInputError:
+            local_zone = None
         for event in events:
             try:
-                shown[id(event)] = local_display(event.at, tz)
+                if local_zone is None:
+                    shown[id(event)] = local_display(event.at, tz)
+                    continue
+                text = _local_iso(event.at, local_zone)
+                shown[id(event)] = f"{text[:10]} {text[11:19]} {text[19:]}"
             except (ValueError, OverflowError):
                 continue
         days = {text.split(" ", 1)[0] for text in shown.values()}

@@ -393,6 +393,29 @@ def test_configure_switches_find_blame_to_user_rules_and_back(tmp_path: Path) ->
     assert [f.rule_id for f in find_blame("the root cause")] == ["root-cause"]
 
 
+def test_configure_leaves_compiling_to_the_first_find(tmp_path: Path) -> None:
+    """configure() runs on the way to the first paint: it checks the user's file but builds
+    no matcher; the first find_blame does, once."""
+    path = write(tmp_path, USER_RULES + "colour = 'blue'\n")
+    with mock.patch.object(language, "Matcher", wraps=Matcher) as built:
+        warnings = configure(path)
+        assert len(warnings) == 1 and "'colour'" in warnings[0]
+        assert built.call_count == 0
+        assert [f.rule_id for f in find_blame("a yolo push")] == ["yolo"]
+        assert find_blame("the root cause") == []
+        assert built.call_count == 1
+
+
+def test_configure_with_a_file_that_changes_nothing_keeps_the_builtin_rules(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "[fragments]\nmine = 'x'\n")
+    assert configure(path) == []
+    assert [f.rule_id for f in find_blame("the root cause")] == ["root-cause"]
+    assert configure(user_rules_path(tmp_path / "nowhere")) == []
+    assert [f.rule_id for f in find_blame("the root cause")] == ["root-cause"]
+
+
 def test_user_rule_with_a_builtin_id_replaces_it(tmp_path: Path) -> None:
     source = """\
 [[rule]]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from retro_desk.agenda import MIN_PHASE_SECONDS, default_agenda, rebalance
-from retro_desk.model import PHASES, AgendaItem
+from retro_desk.model import PHASES, AgendaItem, Event
 from retro_desk.timefmt import (
+    EventTimes,
     TimeInputError,
     format_duration,
     format_minutes,
@@ -460,3 +462,40 @@ def test_format_minutes(seconds: int, shown: str) -> None:
 def test_local_display_uses_the_session_zone() -> None:
     assert local_display("2026-11-20T13:32:00+00:00", BERLIN) == "2026-11-20 14:32:00 +01:00"
     assert local_display("2026-07-20T12:32:00Z", BERLIN, with_date=False) == "14:32:00 +02:00"
+
+
+EXPORT_TIMES = [
+    "2026-11-20T09:00:00+01:00",  # as the app stores it: shown as it is
+    "2026-11-20T08:00:00+00:00",  # another offset: converted
+    "2026-03-29T01:59:59+01:00",  # the last second before summer time in Berlin
+    "2026-03-29T03:00:00+02:00",
+    "2026-03-29T02:30:00+01:00",  # an offset Berlin never had then: converted
+    "2026-11-20T09:00+01:00:00",  # 25 characters, but not the stored shape
+    "2026-11-20T09:00:00.250000+01:00",
+    "2026-11-20T09:00:00Z",
+    "2026-11-20 09:00:00+01:00",
+    "2026-11-20T09:00:00",  # no offset: read in the session's zone
+    " 2026-11-20T09:00:00+01:00 ",
+]
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin", "Asia/Kathmandu", "UTC", "America/St_Johns"])
+def test_export_times_equal_local_display_for_every_shape_of_time(tz: str) -> None:
+    events = [Event(key=f"e{n}", at=at, description="x") for n, at in enumerate(EXPORT_TIMES)]
+    times = EventTimes(events, tz)
+    assert times.day is None  # two days among them: each time keeps its date
+    for event in events:
+        assert times.local(event) == local_display(event.at, tz), event.at
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1),
+                    timezones=st.timezones()),
+       st.sampled_from(["Europe/Berlin", "Asia/Kathmandu", "UTC", "Australia/Lord_Howe"]))
+@settings(max_examples=300, deadline=None)
+def test_export_times_equal_local_display_for_any_instant(moment: datetime, tz: str) -> None:
+    at = moment.isoformat(timespec="seconds")
+    event = Event(key="e1", at=at, description="x")
+    times = EventTimes([event], tz)
+    expected = local_display(at, tz)
+    assert times.day == expected.split(" ")[0]
+    assert times.local(event) == expected.split(" ", 1)[1]
