@@ -62,16 +62,20 @@ def measure_window(quick: bool) -> Result:
 
 
 def measure_export(quick: bool) -> Result:
-    from bench_export import timings
+    from bench_export import forget_findings, timings
 
     from retro_desk.export import markdown_document
     from retro_desk.markdown_export import render_markdown
 
     retro = synthetic_retro(EVENTS, title="Export benchmark")
     runs = 5 if quick else 30
-    document = timings(lambda: markdown_document(retro), runs)
+    # The headline is a first export: every text checked for blame language, nothing
+    # remembered from an earlier check (the window usually has checked them already).
+    first = timings(lambda: markdown_document(retro), runs, before=forget_findings)
+    again = timings(lambda: markdown_document(retro), runs)
     bare = timings(lambda: render_markdown(retro), runs)
-    return {"app": median(document), "render": median(bare), "runs": runs}
+    return {"app": median(first), "app_p99": percentile(first, 0.99), "again": median(again),
+            "render": median(bare), "runs": runs}
 
 
 def measure_find_blame(quick: bool) -> Result:
@@ -154,8 +158,10 @@ def rows(r: dict[str, Result]) -> list[tuple[str, ...]]:
          f"{window['adds']} adds, Enter to painted row", "p99 < 16 ms",
          verdict(window["p99"] < 16)),
         (f"Markdown export, {EVENTS:,} events, as the app writes it",
-         f"{export['app']:.0f} ms", "with the language-reflection section", "< 100 ms",
-         verdict(export["app"] < 100)),
+         f"{export['app']:.0f} ms (p99 {export['app_p99']:.0f} ms)",
+         "first export, language reflection included", "< 100 ms", verdict(export["app"] < 100)),
+        ("  the same retro exported again", f"{export['again']:.0f} ms",
+         "findings remembered from the first", "< 100 ms", verdict(export["again"] < 100)),
         ("  the document alone (render_markdown)", f"{export['render']:.0f} ms",
          "without that section", "< 100 ms", verdict(export["render"] < 100)),
         (f"find_blame on {blame['words']:,} words", f"{blame['ms']:.1f} ms", "median of 9",

@@ -80,19 +80,18 @@ def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
 
 def _local_iso(at: str, local_zone: ZoneInfo) -> str:
     """`at` as ISO 8601 in `local_zone`, to the second: what local_display shows, for exports,
-    which format thousands. A time stored as the app stores it (already in the session's zone,
-    to the second) is returned as it is, after checking its offset; no conversion."""
+    which format thousands. A time stored as the app stores it (in the session's zone, to the
+    second) is already that text, so it is only checked, not formatted again."""
     value = datetime.fromisoformat(at.strip())
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_zone)
-    elif (
+    local = value.astimezone(local_zone)
+    if (
         len(at) == 25 and at[10] == "T" and at[13] == at[16] == ":" and at[19] in "+-"
-        # The wall time has that one offset in the zone: not in a gap, nor in a repeated hour.
-        and value.utcoffset() == local_zone.utcoffset(value)
-        == local_zone.utcoffset(value.replace(fold=1))
+        and local.utcoffset() == value.utcoffset()
     ):
         return at
-    return value.astimezone(local_zone).isoformat(timespec="seconds")
+    return local.isoformat(timespec="seconds")
 
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
