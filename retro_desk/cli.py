@@ -133,8 +133,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from retro_desk.ui.app import run_app
 
-        notices = _configure_language()
-        return int(run_app(db_path, exit_when_ready=args.exit_when_ready, notices=notices))
+        # The window loads the rules once it is on screen: nothing before needs them.
+        return int(run_app(db_path, exit_when_ready=args.exit_when_ready,
+                           configure_language=_configure_language))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from retro_desk import __version__
 from retro_desk.storage import ReadOnlyDatabase, StorageError, Store
 from retro_desk.storage.lock import InstanceLock
-from retro_desk.ui.main_window import MainWindow
+from retro_desk.ui.main_window import MainWindow, forget_module_sources
 from retro_desk.ui.theme import apply_theme
 
 
@@ -57,7 +58,13 @@ def open_store(db_path: Path, lock: InstanceLock) -> tuple[Store, str | None]:
     return Store.open(db_path, read_only=True), f"{reason}."
 
 
-def run_app(db_path: Path, exit_when_ready: bool = False, notices: list[str] | None = None) -> int:
+def run_app(
+    db_path: Path,
+    exit_when_ready: bool = False,
+    configure_language: Callable[[], list[str]] | None = None,
+) -> int:
+    """Open the window on `db_path`. `configure_language` loads the user's blame-language rules
+    and returns warnings about them; it runs after the first paint, before any highlighting."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Retro Desk")
@@ -74,9 +81,15 @@ def run_app(db_path: Path, exit_when_ready: bool = False, notices: list[str] | N
         message = str(error)
         print(f"retro-desk: error: {' '.join(message.split())}", file=sys.stderr)
         if not exit_when_ready:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "Retro Desk cannot open its database", message)
         return 1
+    forget_module_sources()
     window = MainWindow(store, settings=settings, defer_until_painted=True)
+    if configure_language is not None:
+        load_rules = configure_language
+        window.later(lambda: report_rule_warnings(window, load_rules(), warning), first=True)
     if exit_when_ready:
         window.open_most_recent()
     else:
@@ -94,9 +107,13 @@ def run_app(db_path: Path, exit_when_ready: bool = False, notices: list[str] | N
         window.set_status(warning, error=True)
         if not exit_when_ready:
             window.show_message("Read-only", warning)
-    elif notices:
-        window.set_status(f"Your blame-language rules: {notices[0]}", error=True)
     code = app.exec()
     store.close()
     lock.release()
     return code
+
+
+def report_rule_warnings(window: MainWindow, warnings: list[str], read_only: str | None) -> None:
+    """A broken rules file is named in the status bar, unless a read-only notice is there."""
+    if warnings and not read_only:
+        window.set_status(f"Your blame-language rules: {warnings[0]}", error=True)

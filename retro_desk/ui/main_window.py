@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,12 +12,10 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -52,6 +51,10 @@ TIMER_PX = 56
 MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
 # Qt cuts a line edit's text at 32,767 characters without a word; a long paste must survive.
 LINE_LIMIT = 2**31 - 1
+
+
+# Dialogs and message boxes (QFileDialog, QMessageBox) are imported where they are opened:
+# making their Qt classes costs start-up time, and none is shown before the first paint.
 
 
 class MainWindow(QMainWindow):
@@ -92,10 +95,13 @@ class MainWindow(QMainWindow):
         if self._waiting is not None:
             self._first_paint = _FirstPaintWatcher(self, self._painted)
 
-    def later(self, work: Callable[[], None]) -> None:
-        """Run `work` now, or, while a deferring window has not been painted yet, after that."""
+    def later(self, work: Callable[[], None], first: bool = False) -> None:
+        """Run `work` now, or, while a deferring window has not been painted yet, after that
+        (before the other waiting work if `first`)."""
         if self._waiting is None:
             work()
+        elif first:
+            self._waiting.insert(0, work)
         else:
             self._waiting.append(work)
 
@@ -109,6 +115,7 @@ class MainWindow(QMainWindow):
             work()
         # The first edit then finds the storage's writing half loaded.
         self.store.warm_up()
+        forget_module_sources()
 
     # -- construction ----------------------------------------------------------------------
 
@@ -317,6 +324,8 @@ class MainWindow(QMainWindow):
             return
         existing = self.context.guard(lambda: self.store.find_by_uuid(retro.session.uuid))
         if existing is not None:
+            from PySide6.QtWidgets import QMessageBox
+
             answer = QMessageBox.question(
                 self,
                 "Already imported",
@@ -648,6 +657,8 @@ class MainWindow(QMainWindow):
 
     def show_message(self, title: str, text: str) -> None:
         """A non-blocking message box, so a failed save never freezes the meeting."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                           self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -764,6 +775,13 @@ class _FirstPaintWatcher(QObject):
         return False
 
 
+def forget_module_sources() -> None:
+    """Drop the source lines PySide read of every module imported after it (it searches each
+    for "PySide6"): Python's line cache keeps them, about 3 MiB at start-up that nobody reads.
+    It is only a cache; a traceback reads the lines it needs again."""
+    linecache.clearcache()
+
+
 def _highlight(widget: QWidget) -> None:
     # Imported here: the highlighter is attached after the first paint, not before.
     from retro_desk.ui.blame_highlight import attach
@@ -778,15 +796,21 @@ def safe_file_stem(title: str) -> str:
 
 
 def ask_save_path(parent: QWidget, title: str, name: str, file_filter: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getSaveFileName(parent, title, name, file_filter)
     return path or None
 
 
 def ask_open_path(parent: QWidget, title: str, file_filter: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
     return path or None
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes

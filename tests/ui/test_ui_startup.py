@@ -170,3 +170,57 @@ def test_reading_needs_no_sqlite_utils_and_the_first_write_loads_it(db_path: Pat
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "30"
+
+
+USER_RULES = """\
+colour = "blue"
+
+[[rule]]
+id = "yolo"
+category = "choice"
+pattern = '''yolo(?:[\\\\s-]+(?:deploy|merge|push))?'''
+prompt = "What made the fast route look safe enough?"
+"""
+
+
+def test_the_users_rules_load_after_the_paint_and_before_any_highlighting(
+    qtbot, db_store: Store, clock: FakeClock, settings: QSettings, tmp_path: Path
+) -> None:
+    from retro_desk import language
+    from retro_desk.ui.app import report_rule_warnings
+
+    rules = tmp_path / "blame_rules.toml"
+    rules.write_text(USER_RULES, encoding="utf-8")
+    window = MainWindow(db_store, clock=clock, settings=settings, defer_until_painted=True)
+    qtbot.addWidget(window)
+    try:
+        # As run_app does: first in the line of after-paint work.
+        window.later(lambda: report_rule_warnings(window, language.configure(rules), None),
+                     first=True)
+        window.open_most_recent()
+        assert window.editor is not None
+        window.editor.set_private_notes("It was a yolo deploy, and Ben should have known.")
+        window.show()
+        qtbot.waitUntil(lambda: "Your blame-language rules" in window.status.text())
+        assert "'colour'" in window.status.text()  # the unknown key is named
+        notes = window.side.notes
+        qtbot.waitUntil(lambda: len(highlighters(notes)) == 1
+                        and bool(highlighters(notes)[0].findings))
+        # The user's own rule is in force for the very first highlighting.
+        assert [f.rule_id for f in highlighters(notes)[0].findings] == ["yolo", "should-have"]
+    finally:
+        language.configure(None)
+
+
+def test_a_read_only_notice_is_not_covered_by_a_rules_warning(
+    qtbot, db_store: Store, clock: FakeClock, settings: QSettings
+) -> None:
+    from retro_desk.ui.app import report_rule_warnings
+
+    window = MainWindow(db_store, clock=clock, settings=settings)
+    qtbot.addWidget(window)
+    window.set_status("Read-only: open in another window", error=True)
+    report_rule_warnings(window, ["line 3: not TOML"], "Read-only: open in another window")
+    assert window.status.text() == "Read-only: open in another window"
+    report_rule_warnings(window, ["line 3: not TOML"], None)
+    assert window.status.text() == "Your blame-language rules: line 3: not TOML"
