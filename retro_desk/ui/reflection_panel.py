@@ -94,6 +94,7 @@ class ReflectionPanel(QWidget):
         self.setEnabled(editor is not None)
         if editor is not None:
             self.summary.setText("Reading the retro for blame language…")
+        self._show_export_choice()
         # Matching a whole retro takes a moment: at start-up it waits for the first paint.
         self.context.later(self.refresh_now)
 
@@ -140,6 +141,10 @@ class ReflectionPanel(QWidget):
             f"{len(self.findings)} noticed, {open_count} open" if self.findings
             else "Nothing noticed yet. Blame, hindsight and counterfactual phrases show up here."
         )
+        self._show_export_choice()
+
+    def _show_export_choice(self) -> None:
+        editor = self.editor
         self.in_export.blockSignals(True)
         self.in_export.setChecked(bool(editor and editor.retro.session.language_reflection))
         self.in_export.blockSignals(False)

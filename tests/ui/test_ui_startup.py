@@ -88,6 +88,8 @@ def test_a_deferring_window_highlights_and_lists_findings_once_painted(
     assert highlighters(notes) == []
     assert window.side.reflection.findings == []
     assert "Reading the retro" in window.side.reflection.summary.text()
+    # What is cheap is shown at once: whether the section goes into the export.
+    assert window.side.reflection.in_export.isChecked()
 
     window.show()
     qtbot.waitUntil(lambda: window.side.reflection.findings != [])
