@@ -66,9 +66,13 @@ BARE_WINDOW = textwrap.dedent(
 )
 
 # The app as `retro-desk --db FILE --exit-when-ready` runs it, saying when it has painted.
+# launch.run pauses the garbage collector before it imports anything; so does this wrapper,
+# which imports the window module first to watch for the paint.
 PAINTED_APP = textwrap.dedent(
     """
+    import gc
     import sys
+    gc.disable()
     from retro_desk.ui import app as ui_app
 
     class Reporting(ui_app._FirstPaint):
@@ -80,15 +84,18 @@ PAINTED_APP = textwrap.dedent(
             return result
 
     ui_app._FirstPaint = Reporting
-    from retro_desk.cli import main
-    sys.exit(main(["--db", sys.argv[1], "--exit-when-ready"]))
+    from retro_desk.launch import run
+    sys.argv[1:] = ["--db", sys.argv[1], "--exit-when-ready"]
+    sys.exit(run())
     """
 )
 
 # The app as started from the command line, leaving once its after-paint work has run.
 SETTLED_APP = textwrap.dedent(
     """
+    import gc
     import sys
+    gc.disable()
     from PySide6.QtWidgets import QApplication
     from retro_desk.ui import main_window
 
@@ -100,8 +107,9 @@ SETTLED_APP = textwrap.dedent(
         QApplication.instance().exit(0)
 
     main_window.MainWindow._run_waiting = run_then_leave
-    from retro_desk.cli import main
-    sys.exit(main(["--db", sys.argv[1]]))
+    from retro_desk.launch import run
+    sys.argv[1:] = ["--db", sys.argv[1]]
+    sys.exit(run())
     """
 )
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from retro_desk.cli import main
+from retro_desk.launch import run
 
-sys.exit(main())
+sys.exit(run())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -130,6 +131,9 @@ def _is_file_error(error: Exception) -> bool:
 
 def _run(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
+    if args.command is not None:
+        # `launch.run` paused the garbage collector for the window's start; not needed here.
+        gc.enable()
     if args.command is None:
         from retro_desk.ui.app import run_app
 

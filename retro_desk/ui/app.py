@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +100,9 @@ def run_app(
             window.open_session(int(str(last)))
         else:
             window.open_most_recent()
+    # launch.run paused the garbage collector for the start; what the start made lives on,
+    # so it is set aside (frozen) rather than examined at every collection in the meeting.
+    window.later(resume_garbage_collection)
     watcher = _FirstPaint(app)
     if exit_when_ready:
         window.installEventFilter(watcher)
@@ -117,3 +121,8 @@ def report_rule_warnings(window: MainWindow, warnings: list[str], read_only: str
     """A broken rules file is named in the status bar, unless a read-only notice is there."""
     if warnings and not read_only:
         window.set_status(f"Your blame-language rules: {warnings[0]}", error=True)
+
+
+def resume_garbage_collection() -> None:
+    gc.freeze()
+    gc.enable()
