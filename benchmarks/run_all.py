@@ -56,9 +56,17 @@ def measure_commit(quick: bool) -> Result:
 def measure_window(quick: bool) -> Result:
     from bench_window import measure
 
-    with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
-        timings, _ = measure(EVENTS, 60 if quick else 300, Path(folder))
-    return {"median": median(timings), "p99": percentile(timings, 0.99), "adds": len(timings)}
+    # Three rounds of 300 adds, each in a fresh window: on a shared machine one stall of the
+    # whole VM decides a single round's p99 (its third-slowest add); the median round does not.
+    rounds = 1 if quick else 3
+    medians, p99s = [], []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="retro-desk-bench-") as folder:
+            timings, _ = measure(EVENTS, 60 if quick else 300, Path(folder))
+        medians.append(median(timings))
+        p99s.append(percentile(timings, 0.99))
+    return {"median": median(medians), "p99": median(p99s), "p99_low": min(p99s),
+            "p99_high": max(p99s), "adds": len(timings), "rounds": rounds}
 
 
 def measure_export(quick: bool) -> Result:
@@ -159,7 +167,8 @@ def rows(r: dict[str, Result]) -> list[tuple[str, ...]]:
          f"median {normal_median:.2f} ms, p99 {normal_p99:.2f} ms", "for comparison", "-", "-"),
         (f"add event in the window, {EVENTS:,} events",
          f"median {window['median']:.2f} ms, p99 {window['p99']:.2f} ms",
-         f"{window['adds']} adds, Enter to painted row", "p99 < 16 ms",
+         f"{window['rounds']} x {window['adds']} adds; p99 "
+         f"{window['p99_low']:.1f}-{window['p99_high']:.1f} ms", "p99 < 16 ms",
          verdict(window["p99"] < 16)),
         (f"Markdown export, {EVENTS:,} events, as the app writes it",
          f"{export['app']:.0f} ms (p99 {export['app_p99']:.0f} ms)",
