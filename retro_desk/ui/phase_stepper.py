@@ -33,12 +33,16 @@ class PhaseStepper(QWidget):
             if button.text() != text:
                 button.setText(text)
                 button.setAccessibleName(f"{item.title}: {spent} spent of {planned} planned")
+            # Four times a second: only what changed is set, since setting a font (even the
+            # same one) makes Qt measure and repaint the button again.
             over = elapsed[index] > item.planned_seconds
-            button.setProperty("overrun", over)
+            if button.property("overrun") != over:
+                button.setProperty("overrun", over)
             button.setChecked(index == current)
-            font = button.font()
-            font.setBold(index == current)
-            button.setFont(font)
+            if button.font().bold() != (index == current):
+                font = button.font()
+                font.setBold(index == current)
+                button.setFont(font)
         self._current = current
 
     def buttons(self) -> list[QPushButton]:

@@ -129,6 +129,12 @@ def test_stepper_click_moves_to_that_phase(qtbot, window) -> None:
     qtbot.mouseClick(window.stepper.buttons()[3], Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.pages["rationality"]
     assert "4" not in window.prompt.text() or window.prompt.text()
+    # The current phase alone is checked and bold; the one left is neither, tick after tick.
+    for _ in range(2):
+        window.tick()
+        buttons = window.stepper.buttons()
+        assert [b.isChecked() for b in buttons] == [i == 3 for i in range(7)]
+        assert [b.font().bold() for b in buttons] == [i == 3 for i in range(7)]
 
 
 def test_filter_and_enter_open_a_retro(qtbot, window, db_store) -> None:
