@@ -117,9 +117,6 @@ def _read_rows(cls: type[RowT], cursor: sqlite3.Cursor) -> list[RowT]:
     names = [column[0] for column in cursor.description]
     plan = [(names.index(name), how) for name, how in _field_plan(cls)]
     loads = json.loads
-    if all(how == 0 for _, how in plan):
-        at = [index for index, _ in plan]
-        return [cls(*[row[i] for i in at]) for row in cursor]
     result = []
     for row in cursor:
         values = []
@@ -128,18 +125,6 @@ def _read_rows(cls: type[RowT], cursor: sqlite3.Cursor) -> list[RowT]:
             values.append(value if how == 0 else loads(value) if how == 1 else bool(value))
         result.append(cls(*values))
     return result
-
-
-def _from_row(cls: type[RowT], row: dict[str, Any]) -> RowT:
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        value = row[f.name]
-        if f.name in _JSON_COLUMNS:
-            value = json.loads(value)
-        elif f.name in _BOOL_COLUMNS:
-            value = bool(value)
-        values[f.name] = value
-    return cls(**values)
 
 
 class Store:
@@ -171,10 +156,8 @@ class Store:
         """Load what the first write needs now, while nobody is waiting for it."""
         self.db  # noqa: B018 - the property does the work
 
-    def _query(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    def _sessions(self, where: str, params: Sequence[object] = ()) -> list[Session]:
+        return _read_rows(Session, self.conn.execute(f"SELECT * FROM sessions {where}", params))
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -278,15 +261,14 @@ class Store:
 
     @_known_errors
     def list_sessions(self) -> list[Session]:
-        rows = self._query("SELECT * FROM sessions ORDER BY updated_at DESC, id DESC")
-        return [_session(row) for row in rows]
+        return self._sessions("ORDER BY updated_at DESC, id DESC")
 
     @_known_errors
     def get_session(self, session_id: int) -> Session:
-        rows = self._query("SELECT * FROM sessions WHERE id = ?", [session_id])
-        if not rows:
+        sessions = self._sessions("WHERE id = ?", [session_id])
+        if not sessions:
             raise NotFound(f"no session with id {session_id}")
-        return _session(rows[0])
+        return sessions[0]
 
     @_known_errors
     def find_by_uuid(self, uuid: str) -> int | None:
@@ -412,10 +394,8 @@ class Store:
         from retro_desk.storage.search import DEFAULT_LIMIT, search
 
         def sessions(ids: list[int]) -> dict[int, Session]:
-            rows = self._query(
-                f"SELECT * FROM sessions WHERE id IN ({', '.join('?' * len(ids))})", ids
-            )
-            return {int(row["id"]): _session(row) for row in rows}
+            found = self._sessions(f"WHERE id IN ({', '.join('?' * len(ids))})", ids)
+            return {_row_id(session.id): session for session in found}
 
         return search(self.db, text, sessions, include_private,
                       DEFAULT_LIMIT if limit is None else limit)
@@ -424,6 +404,7 @@ class Store:
     def agenda_templates(self) -> list[AgendaTemplate]:
         """The saved templates by name (the built-in ones are not stored)."""
         from retro_desk.templates import TemplateError, from_json
+
         templates = []
         for name, items in self.conn.execute(
             "SELECT name, items FROM agenda_templates ORDER BY name COLLATE NOCASE, id"
@@ -438,6 +419,7 @@ class Store:
     def save_agenda_template(self, template: AgendaTemplate) -> None:
         """Store a template; it replaces a saved one whose name differs only in case."""
         from retro_desk.templates import checked, clean_name, to_json
+
         name = clean_name(template.name)
         checked(template)
         with self._write() as db:
@@ -663,10 +645,6 @@ def _row_id(value: object) -> int:
     if not isinstance(value, int):
         raise TypeError(f"expected a row id, got {value!r}")
     return value
-
-
-def _session(row: dict[str, Any]) -> Session:
-    return _from_row(Session, row)
 
 
 def _columns_subset(changes: dict[str, Any]) -> dict[str, Any]:
