@@ -75,15 +75,15 @@ PAINTED_APP = textwrap.dedent(
     gc.disable()
     from retro_desk.ui import app as ui_app
 
-    class Reporting(ui_app._FirstPaint):
-        def eventFilter(self, watched, event):
-            first = not self.painted
-            result = super().eventFilter(watched, event)
-            if first and self.painted:
+    class Reporting(ui_app.FirstPaintWatcher):
+        def __init__(self, window, painted):
+            def report():
                 print("ready", flush=True)
-            return result
+                painted()
 
-    ui_app._FirstPaint = Reporting
+            super().__init__(window, report)
+
+    ui_app.FirstPaintWatcher = Reporting
     from retro_desk.launch import run
     sys.argv[1:] = ["--db", sys.argv[1], "--exit-when-ready"]
     sys.exit(run())

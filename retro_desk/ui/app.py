@@ -7,31 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from retro_desk import __version__
 from retro_desk.storage import ReadOnlyDatabase, StorageError, Store
 from retro_desk.storage.lock import InstanceLock
-from retro_desk.ui.main_window import MainWindow, forget_module_sources
+from retro_desk.ui.main_window import FirstPaintWatcher, MainWindow, forget_module_sources
 from retro_desk.ui.theme import apply_theme
-
-
-class _FirstPaint(QObject):
-    """Quits the application once the window has really been painted."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__()
-        self.app = app
-        self.painted = False
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and not self.painted:
-            self.painted = True
-            # The loop returns once this paint has finished, before any work queued after it
-            # (the window's own after-paint work): start-up ends at the painted window.
-            self.app.exit(0)
-        return False
 
 
 def open_store(db_path: Path, lock: InstanceLock) -> tuple[Store, str | None]:
@@ -103,9 +86,10 @@ def run_app(
     # launch.run paused the garbage collector for the start; what the start made lives on,
     # so it is set aside (frozen) rather than examined at every collection in the meeting.
     window.later(resume_garbage_collection)
-    watcher = _FirstPaint(app)
     if exit_when_ready:
-        window.installEventFilter(watcher)
+        # Watching from after the window's own watcher, it is told first: the loop returns
+        # once this paint has finished, before the after-paint work. Start-up ends there.
+        FirstPaintWatcher(window, lambda: app.exit(0))
     window.show()
     if warning:
         window.set_status(warning, error=True)

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self._ticker.start()
         self._restore_settings()
         if self._waiting is not None:
-            self._first_paint = _FirstPaintWatcher(self, self._painted)
+            self._first_paint = FirstPaintWatcher(self, self._painted)
 
     def later(self, work: Callable[[], None], first: bool = False) -> None:
         """Run `work` now, or, while a deferring window has not been painted yet, after that
@@ -760,7 +760,7 @@ def write_session_file(retro: Retro, target: Path) -> None:
     write_atomic(target, session_file.dumps(retro).encode("utf-8"))
 
 
-class _FirstPaintWatcher(QObject):
+class FirstPaintWatcher(QObject):
     """Calls `painted` once, when the window it watches is first painted, then lets go."""
 
     def __init__(self, window: QWidget, painted: Callable[[], None]) -> None:
