@@ -4,7 +4,6 @@ each text on its own finds."""
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +26,8 @@ from retro_desk.language import (
 from retro_desk.model import Retro
 from retro_desk.paths import resource
 from retro_desk.reflection import retro_findings, retro_texts
+from tests.test_language import TABLE
 
-TABLE_PATH = Path(__file__).parent / "data" / "blame_sentences.toml"
-TABLE: dict[str, dict[str, list[str]]] = tomllib.loads(TABLE_PATH.read_text(encoding="utf-8"))
 SENTENCES = [
     sentence.replace("«", "").replace("»", "")
     for section in TABLE.values()
