@@ -1,0 +1,273 @@
+"""How a phrase sits in its sentence: who the subject is, whether the phrase is used or only
+mentioned, and whether the sentence is a claim at all (a heading is not)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Set
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+# How far back from a phrase to look for its subject.
+LOOKBACK = 80
+_SUBJECT_WORDS = 7
+_OPENING_WORDS = 8
+
+# What a subject is: a person ("we" and "I" kept apart so a prompt can speak to them), a name,
+# a thing, or unknown (a common noun or a capitalised word at the start of a sentence, which
+# may as well be a product as a person).
+Kind = Literal["we", "i", "person", "name", "thing", "unknown"]
+PEOPLE_KINDS: frozenset[Kind] = frozenset({"we", "i", "person", "name"})
+
+# Words that say nothing about who or what the subject is.
+_FUNCTION_WORDS = frozenset(
+    "the a an their his your my its or then also just still again "
+    "once twice already later finally eventually never ever not had has have having was were is "
+    "are be been being did does do will would could should might may must can shall when while "
+    "after before because since so if as at in on of for with by from into during over under "
+    "about new old first second last same other both all each every any some many few several "
+    "entire whole only even yesterday today tonight tomorrow there here where why how what "
+    "however meanwhile instead though although until till too very quite unfortunately sadly "
+    "apparently initially later subsequently accidentally mistakenly inadvertently "
+    "unintentionally wrongly incorrectly".split()
+)
+# Words after which a verb has no subject of its own: "rebooted the servers but forgot to".
+_SHARED_SUBJECT = frozenset({"but", "and", "yet", "then", "so", "or"})
+_PASSIVE = frozenset({"was", "were", "been", "being", "be", "is", "are", "got", "get", "gets"})
+# "This inadvertently blocked…": a demonstrative standing alone stands for a thing.
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "which"})
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "his", "her", "my", "your"})
+_PREPOSITIONS = frozenset(
+    "at in on of for with by from into onto during over under about across via per than "
+    "behind between within without towards toward".split()
+)
+_PASSIVE_GAP = frozenset(
+    "also then just not never therefore thus simply completely initially somehow probably again "
+    "all since later apparently".split()
+)
+_WE = frozenset({"we", "us", "our", "ours", "ourselves"})
+_I = frozenset({"i", "me", "my", "mine", "myself"})
+
+
+class _Patterns:
+    """Compiled when first used: this module is imported on the way to the first paint."""
+
+    @cached_property
+    def sentence_break(self) -> re.Pattern[str]:
+        # A sentence ends at . ! ? …, at a blank line, and before a line that starts a list
+        # item, a heading, a table row or a time stamp (a timeline or chat line).
+        return re.compile(
+            r"[.!?…]+[\"'’”)\]]*(?:\s+|\Z)|\n[ \t]*\n\s*"
+            r"|\n(?=[ \t]*(?:[-*•+>|#]|\d+[.)]\s|\[?\d{1,2}:\d{2}|\*\*\d{1,2}:\d{2}))"
+        )
+
+    @cached_property
+    def question_end(self) -> re.Pattern[str]:
+        return re.compile(r"\?[\"'’”)\]*_]*\s*\Z")
+
+    @cached_property
+    def blaming_question(self) -> re.Pattern[str]:
+        """Questions that blame rather than ask: why/who, "Shouldn't they…?", "How could…?"."""
+        return re.compile(
+            r"\W*(?:(?:so|and|but|ok|okay|well|now|then|honestly|seriously|really|q)\W+)*"
+            r"(?:why|who|whose|whom"
+            r"|(?:should|could|would|did|was|were|is|are|do|does|had|have|has|wo|ca)n['’]?t"
+            r"|how\s+(?:come|on\s+earth"
+            r"|could\s+(?:they|he|she|you|anyone|anybody|someone|nobody|no\s*one)))\b",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def word(self) -> re.Pattern[str]:
+        return re.compile(r"[^\W\d_][\w'’-]*")
+
+    @cached_property
+    def mentioned_before(self) -> re.Pattern[str]:
+        """The phrase is talked about, not used: "to prevent human error", "no item could have
+        prevented", "the term 'root cause'", "instead of blaming"."""
+        return re.compile(
+            r"(?:\b(?:prevent\w*|avoid\w*|reduc\w*|minimi[sz]\w*|eliminat\w*|mitigat\w*"
+            r"|guard\w*\s+against|protect\w*\s+against|safeguard\w*|detect\w*|catch(?:es|ing)?"
+            r"|(?:risk|risks|chance|likelihood|odds|source|sources)\s+of|prone\s+to|resilien\w*"
+            r"|tolera\w*|forgiving\s+of|instead\s+of|rather\s+than|the\s+(?:term|phrase|words?"
+            r"|label|myth|idea|notion|language)|so[-\s]called|blameless|blame-free|no)"
+            r"(?:\s+[\w'’-]+){0,3}|[\"“‘«]|(?<!\w)')\s*\Z",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def mentioned_after(self) -> re.Pattern[str]:
+        """A claim about the phrase itself: "human error is never a root cause". Used with
+        match() at the phrase's end."""
+        return re.compile(
+            r"(?:[\"”’»]|'(?!\w))|\s*[\"”’»]?\s*(?:is|are|was|were)\s+(?:never|not|rarely|seldom|no"
+            r"|hardly\s+ever|a\s+(?:symptom|label|myth|starting\s+point))\b",
+            re.IGNORECASE,
+        )
+
+
+PATTERNS = _Patterns()
+
+
+class Sentences:
+    """Where the sentences of one text begin and end, found in one pass when first asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """Start and end of the sentence around text[start:end]."""
+        if self._starts is None:
+            found = list(PATTERNS.sentence_break.finditer(self.text))
+            self._starts = [match.start() for match in found]
+            self._ends = [match.end() for match in found]
+        before = bisect_right(self._ends, start) - 1
+        sentence_start = self._ends[before] if before >= 0 else 0
+        after = bisect_left(self._starts, end)
+        sentence_end = self._ends[after] if after < len(self._ends) else len(self.text)
+        return sentence_start, sentence_end
+
+
+def is_asking(text: str, sentence_start: int, sentence_end: int) -> bool:
+    """A genuine question (how/what…), as opposed to a statement or a blaming question."""
+    if "?" not in text[max(sentence_start, sentence_end - 8) : sentence_end]:
+        return False
+    sentence_text = text[sentence_start:sentence_end]
+    if not PATTERNS.question_end.search(sentence_text):
+        return False
+    return not PATTERNS.blaming_question.match(sentence_text)
+
+
+def is_heading(text: str, sentence_start: int) -> bool:
+    """A Markdown heading names a topic ("## Root cause"); it claims nothing."""
+    return text.startswith("#", sentence_start) or text[sentence_start:sentence_start + 8].lstrip(
+    ).startswith("#")
+
+
+def is_mentioned(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """The phrase is quoted, prevented, negated by "no", or talked about rather than used."""
+    before = text[max(sentence_start, start - 60) : start]
+    if PATTERNS.mentioned_before.search(before):
+        return True
+    return PATTERNS.mentioned_after.match(text, end, min(len(text), end + 40)) is not None
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The words that tell a person from a thing (all lower-case)."""
+
+    people: Set[str]
+    things: Set[str]
+
+    def kind_of(self, word: str, opens_sentence: bool, next_word: str = "") -> Kind:
+        key = re.split(r"['’]", word.lower())[0]
+        if key in _WE:
+            return "we"
+        if key in _I:
+            return "i"
+        if key in self.people:
+            return "person"
+        if key in self.things:
+            return "thing"
+        if any(char.isupper() for char in word[1:]):
+            return "thing"  # an acronym or a product: DNS, PRs, GitOps
+        if word[0].isupper() and not opens_sentence:
+            # "the Auto Scaling Groups": a run of capitalised words is a product name.
+            if next_word[:1].isupper() or key.endswith("s") and len(key) > 3:
+                return "thing"
+            return "name"
+        return "unknown"
+
+    def subject(self, text: str, sentence_start: int, start: int) -> Kind:
+        """Who or what does what the phrase at start says, from the nearest telling word before
+        it; a verb joined by "but"/"and" takes the subject of the sentence, and the object of a
+        preposition ("an operator at OWASA") is passed over."""
+        low = max(sentence_start, start - LOOKBACK)
+        found = list(PATTERNS.word.finditer(text, low, start))[-_SUBJECT_WORDS:]
+        for index in range(len(found) - 1, -1, -1):
+            word = found[index].group()
+            key = word.lower()
+            if key in _SHARED_SUBJECT:
+                return self.opening_subject(text, sentence_start, found[index].start())
+            if key in _DEMONSTRATIVES and _opens_clause(text, sentence_start, found, index):
+                return "thing"
+            if _skippable(key):
+                continue
+            following = found[index + 1].group() if index + 1 < len(found) else ""
+            opens = not text[sentence_start : found[index].start()].strip(_LEADING)
+            kind = self.kind_of(word, opens, following)
+            if kind != "unknown" and not _after_preposition(found, index):
+                return kind
+        return "unknown"
+
+    def opening_subject(self, text: str, sentence_start: int, before: int) -> Kind:
+        """The subject at the start of the sentence: the last telling word of its first run
+        of nouns ("a water treatment plant operator")."""
+        found = list(PATTERNS.word.finditer(text, sentence_start, before))[:_OPENING_WORDS]
+        kind: Kind = "unknown"
+        started = False
+        for index, match in enumerate(found):
+            key = match.group().lower()
+            if _skippable(key) or key in _SHARED_SUBJECT or key in _DEMONSTRATIVES:
+                if started:
+                    break
+                continue
+            if started and key.endswith("ed"):
+                break
+            started = True
+            following = found[index + 1].group() if index + 1 < len(found) else ""
+            word_kind = self.kind_of(match.group(), index == 0, following)
+            if word_kind != "unknown":
+                kind = word_kind
+        return kind
+
+
+def is_passive(text: str, sentence_start: int, start: int) -> bool:
+    """The phrase follows "was"/"were"/"been" (adverbs aside): "was accidentally deleted"."""
+    before = PATTERNS.word.findall(text, max(sentence_start, start - 30), start)
+    for word in reversed(before):
+        key = word.lower()
+        if key in _PASSIVE:
+            return True
+        if not (key.endswith("ly") or key in _PASSIVE_GAP):
+            return False
+    return False
+
+
+_LEADING = " \t\n-*•>#|[]():0123456789"
+
+
+def _opens_clause(text: str, sentence_start: int, found: list[re.Match[str]], index: int) -> bool:
+    """found[index] starts the sentence or a clause ("…, this broke"), so it is a subject."""
+    if index > 0 and found[index - 1].group().lower() in _SHARED_SUBJECT:
+        return True
+    before = text[sentence_start : found[index].start()].rstrip()
+    return not before.strip(_LEADING) or before.endswith((",", ";", ":", "(", "—", "–"))
+
+
+def _after_preposition(found: list[re.Match[str]], index: int) -> bool:
+    """found[index] is the object of a preposition ("at OWASA", "on the Teams channel") or of
+    a verb in -ing ("holding the pager")."""
+    word = index
+    index -= 1
+    while index >= 0 and found[index].group().lower() in _DETERMINERS:
+        index -= 1
+    # "At 14:00 Hermes …": something other than words in between ends the phrase.
+    if index < 0 or found[index].string[found[index].end() : found[word].start()].strip(
+        " abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    ):
+        return False
+    governor = found[index].group().lower()
+    # "holding the pager": the object of a verb in -ing, not the subject.
+    return governor in _PREPOSITIONS or (governor.endswith("ing") and index + 1 < len(found)
+                                         and found[index + 1].group().lower() in _DETERMINERS)
+
+
+def _skippable(key: str) -> bool:
+    return key in _FUNCTION_WORDS or key.endswith(("n't", "n’t")) or (
+        key.endswith("ly") and len(key) > 4
+    )
