@@ -152,6 +152,9 @@ def _parse_group(pattern: str, index: int) -> tuple[_Item, int]:
     branches, close = _parse_branches(pattern, body)
     if close != end - 1:
         raise ValueError("unbalanced parenthesis")
+    if all(kind in ("zero", "boundary") for items in branches for kind, _, _ in items):
+        # "(?:(?<=was )|(?<=is ))": a choice of look-behinds consumes nothing either.
+        return ("zero", None, True), end
     return ("group", branches, True), end
 
 
