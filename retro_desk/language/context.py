@@ -127,7 +127,8 @@ class Sentences:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts: list[int] | None = None
+        self._found = False
+        self._starts: list[int] = []
         self._ends: list[int] = []
 
     def _find_breaks(self) -> None:
@@ -144,11 +145,11 @@ class Sentences:
             if found is not None:
                 starts.append(at)
                 ends.append(found.end())
-        self._starts, self._ends = starts, ends
+        self._starts, self._ends, self._found = starts, ends, True
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """Start and end of the sentence around text[start:end]."""
-        if self._starts is None:
+        if not self._found:
             self._find_breaks()
         before = bisect_right(self._ends, start) - 1
         sentence_start = self._ends[before] if before >= 0 else 0
