@@ -206,6 +206,8 @@ def _quantify(pattern: str, index: int, items: list[_Item]) -> int:
 
 
 def _frequency(word: str) -> int:
+    if " " in word:
+        return 1
     if len(word) == 1:
         return 1000
     if len(word) == 2 or word in _VERY_COMMON_WORDS:
@@ -261,17 +263,27 @@ def _best_in_sequence(items: list[_Item], leading: bool, initial: bool) -> Keywo
         if run:
             candidates.append(frozenset({(run, run_leading)}))
 
+    spaced = False
     for kind, content, required in items:
         if kind == "char":
             # Only a run that begins a word can be found by the word-start trigger pass.
+            if run and spaced:
+                run += " "
+            elif not run and word_start:
+                run_leading = at_start
             if run or word_start:
-                if not run:
-                    run_leading = at_start
                 run += content
-            at_start = word_start = False
+            at_start = word_start = spaced = False
             continue
         flush()
+        if kind == "gap" and required and run and not spaced:
+            # "about\s+time": the run goes on as "about time", which is far rarer than
+            # "about"; the trigger pass finds it with any spaces in between.
+            spaced = word_start = True
+            at_start = False
+            continue
         run = ""
+        spaced = False
         if kind == "zero":
             continue
         if kind == "boundary":
@@ -306,7 +318,8 @@ def keywords(pattern: str) -> Keywords | None:
 
 
 def trie_pattern(words: Sequence[str]) -> str:
-    """A regex matching the longest of words at a position, with a group per shared prefix."""
+    """A regex matching the longest of words at a position, with a group per shared prefix. A
+    space in a word stands for one or more spaces."""
     root: dict[str, Any] = {}
     for word in words:
         node = root
@@ -315,7 +328,11 @@ def trie_pattern(words: Sequence[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches = [
+            (" +" if char == " " else re.escape(char)) + emit(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -15,6 +15,7 @@ from retro_desk.language.rules import Finding, Rule, RuleSet
 
 # How far from a keyword that is not its first word a match may begin or end.
 _REACH = 60
+_SPACES = re.compile(b" +")
 # How far back unless_preceded_by looks: a negation or a "nobody" a few words before.
 _PRECEDING = 50
 _NEGATED = re.compile(r"n['’]?t\b|\bnot\b", re.IGNORECASE)
@@ -111,7 +112,11 @@ class Matcher:
             for word in by_word
         }
         trie = trie_pattern(sorted(word.decode("latin-1") for word in by_word))
-        self._trigger = re.compile(b" (" + trie.encode("latin-1") + b")") if by_word else None
+        # A look-ahead, so that a keyword of several words ("a mistake") does not hide the
+        # keywords that start at the words after its first ("mistake").
+        self._trigger = (
+            re.compile(b" (?=(" + trie.encode("latin-1") + b"))") if by_word else None
+        )
         self._compiled_tries: dict[bytes, tuple[tuple[int, bool, re.Pattern[str]], ...]] = {}
 
     @property
@@ -156,6 +161,8 @@ class Matcher:
                     add = found.add
                 position = at - low
                 word = match.group(1)
+                if b"  " in word:
+                    word = _SPACES.sub(b" ", word)
                 for rule, leading, regex in tries.get(word) or self._tries(word):
                     if leading:
                         matched = regex.match(text, position)
