@@ -74,12 +74,17 @@ class BlameHighlighter(QSyntaxHighlighter):
         # paste took over a minute.
         if self._stale:
             self._stale = False
+            edited = [(position, position + added) for position, _, added in self._edits]
             before = self._moved_by_edits(self.findings)
             self.findings = self._find(self.document().toPlainText())
             self._ends = [finding.end for finding in self.findings]
             # A finding can come or go away from the edit: "Clearly …" becomes hindsight once
-            # the next line says what was clear. Qt repaints only the edited blocks.
-            changed = before ^ {(finding.start, finding.end) for finding in self.findings}
+            # the next line says what was clear. Qt repaints the edited blocks itself.
+            changed = {
+                span
+                for span in before ^ {(finding.start, finding.end) for finding in self.findings}
+                if not any(low <= span[0] and span[1] <= high for low, high in edited)
+            }
             if changed:
                 QTimer.singleShot(0, self, lambda: self._repaint(changed))
 
