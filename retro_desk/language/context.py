@@ -35,6 +35,18 @@ _FUNCTION_WORDS = frozenset(
 )
 # Words after which a verb has no subject of its own: "rebooted the servers but forgot to".
 _SHARED_SUBJECT = frozenset({"but", "and", "yet", "then", "so", "or"})
+# "that night", "that week": "that" before these is a determiner, not a clause.
+_WHEN_NOUNS = frozenset(
+    "night day morning evening afternoon week weekend month year time shift moment hour "
+    "quarter sprint release".split()
+)
+# "that" and "which" also follow the noun they describe.
+_RELATIVE = frozenset({"that", "which"})
+# Words that open a clause with a subject of its own.
+_CLAUSE_OPENERS = frozenset(
+    "that which because when while since although though whereas if once until after before "
+    "as where".split()
+)
 _PASSIVE = frozenset({"was", "were", "been", "being", "be", "is", "are", "got", "get", "gets"})
 # "This inadvertently blocked…": a demonstrative standing alone stands for a thing.
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "which"})
@@ -222,6 +234,7 @@ class Subjects:
         # it; when the window starts inside the sentence, no word in it opens the sentence.
         first = _first_word(tokens) if low == sentence_start else -1
         cut = max(0, len(tokens) - _SUBJECT_WORDS)
+        passed_a_noun = False
         for index in range(len(tokens) - 1, cut - 1, -1):
             word = tokens[index][0]
             if not word:
@@ -231,8 +244,17 @@ class Subjects:
                 return self.opening_subject(text, sentence_start, start)
             if key in _DEMONSTRATIVES and _opens_clause(tokens, index, first):
                 return "thing"
+            following = tokens[index + 1][0].lower() if index + 1 < len(tokens) else ""
+            if passed_a_noun and key in _CLAUSE_OPENERS and following not in _WHEN_NOUNS:
+                # "revealed that tasklets were failing": the words passed over were the subject
+                # of this clause. But in "the code that creates outputs failed", "that" follows
+                # the subject it describes.
+                before = tokens[index - 1][0] if index > 0 else ""
+                kind = self._known(_key(before)) if before else "unknown"
+                return kind if key in _RELATIVE else "unknown"
             if _skippable(key):
                 continue
+            passed_a_noun = True
             kind = self._known(key)
             if kind == "unknown" and not word.islower():
                 following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
@@ -242,8 +264,8 @@ class Subjects:
         return "unknown"
 
     def opening_subject(self, text: str, sentence_start: int, before: int) -> Kind:
-        """The subject at the start of the sentence: the last telling word of its first run
-        of nouns ("a water treatment plant operator")."""
+        """The subject at the start of the sentence: the last word of its first run of nouns
+        ("a water treatment plant operator")."""
         tokens = _tokens(text, sentence_start, min(before, sentence_start + 120))
         first = _first_word(tokens)
         kind: Kind = "unknown"
@@ -259,9 +281,8 @@ class Subjects:
                 break
             started = True
             following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
-            word_kind = self.kind_of(word, index == first, following)
-            if word_kind != "unknown":
-                kind = word_kind
+            # The last noun of the run is its head: "the customer impact" is an impact.
+            kind = self.kind_of(word, index == first, following)
         return kind
 
 
