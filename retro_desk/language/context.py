@@ -114,6 +114,18 @@ class _Patterns:
         )
 
     @cached_property
+    def mention_hint(self) -> re.Pattern[str]:
+        """A word every mention before a phrase has (see mentioned_before), searched for in the
+        lower-cased text: several times cheaper than the whole pattern (and than any pattern
+        that ignores case), and most phrases have none of them before."""
+        return re.compile(
+            r"prevent|avoid|reduc|minimi|eliminat|mitigat|guard|protect|safeguard|detect|catch"
+            r"|risk|chance|likelihood|odds|source|prone|resilien|tolera|forgiving|instead|rather"
+            r"|term|phrase|word|label|myth|idea|notion|language|so.called|blame|\bno\b"
+            r"|[\"“‘«]|(?<!\w)'"
+        )
+
+    @cached_property
     def mentioned_after(self) -> re.Pattern[str]:
         """A claim about the phrase itself: "human error is never a root cause". Used with
         match() at the phrase's end."""
@@ -125,15 +137,6 @@ class _Patterns:
 
 
 PATTERNS = _Patterns()
-# Every mention before a phrase has one of these in it (see _Patterns.mentioned_before).
-_MENTION_HINTS = (
-    "prevent", "avoid", "reduc", "minimi", "eliminat", "mitigat", "guard", "protect", "safeguard",
-    "detect", "catch", "risk", "chance", "likelihood", "odds", "source", "prone", "resilien",
-    "tolera", "forgiving", "instead", "rather", "term", "phrase", "word", "label", "myth", "idea",
-    "notion", "language", "so-called", "so called", "blame", " no ", '"', "“", "‘", "«", " '",
-)
-
-
 class Sentences:
     """Where the sentences of one text begin and end, found in one pass when first asked."""
 
@@ -188,13 +191,9 @@ def is_heading(text: str, sentence_start: int) -> bool:
 
 def is_mentioned(text: str, sentence_start: int, start: int, end: int) -> bool:
     """The phrase is quoted, prevented, negated by "no", or talked about rather than used."""
-    before = text[max(sentence_start, start - 60) : start]
-    # Most phrases have none of the telling words before them; finding that with plain
-    # substring tests is several times cheaper than the pattern.
-    lowered = " " + before.lower()
-    if any(hint in lowered for hint in _MENTION_HINTS) and PATTERNS.mentioned_before.search(
-        before
-    ):
+    # The telling words are at most three words before the phrase.
+    before = text[max(sentence_start, start - 45) : start]
+    if PATTERNS.mention_hint.search(before.lower()) and PATTERNS.mentioned_before.search(before):
         return True
     return PATTERNS.mentioned_after.match(text, end, min(len(text), end + 40)) is not None
 
