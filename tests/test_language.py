@@ -465,6 +465,7 @@ SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", "? ", "\n\n- ", "\t"]
 PHRASE_TEXTS = st.lists(st.tuples(WORDS, SEPARATORS), max_size=60).map(
     lambda pairs: "".join(word + separator for word, separator in pairs)
 )
+TABLE_TEXTS_SOURCE = [unmark(s)[0] for _, s in FLAGGED] + [s for _, s in PASSING]
 TABLE_TEXTS = st.lists(
     st.sampled_from([unmark(s)[0] for _, s in FLAGGED] + [s for _, s in PASSING]), max_size=8
 ).map(" ".join)
@@ -474,6 +475,12 @@ TABLE_TEXTS = st.lists(
 @given(st.one_of(st.text(max_size=400), PHRASE_TEXTS, TABLE_TEXTS))
 def test_findings_are_always_well_formed(text: str) -> None:
     assert_well_formed(text, find_blame(text))
+
+
+@pytest.fixture(scope="module")
+def warm_matcher() -> Matcher:
+    """One matcher for a whole module's examples, so it judges each text after many others."""
+    return Matcher(builtin_rules())
 
 
 @pytest.fixture(scope="module")
@@ -784,3 +791,44 @@ def test_people_and_names_of_the_builtin_rules_make_the_someone_fragment() -> No
     rules = builtin_rules()
     assert {"operator", "technician", "priya"} <= rules.people
     assert {"prometheus", "cargo"}.isdisjoint(rules.people)
+
+
+# --- judgements remembered between checks ---------------------------------------------------------
+
+
+def test_a_sentence_is_judged_once_wherever_it_stands() -> None:
+    """The highlighter checks the whole note at every key press; only what changed is judged."""
+    matcher = Matcher(builtin_rules())
+    lines = [unmark(s)[0] for _, s in FLAGGED[:40]]
+    note = "\n".join(lines)
+    first = matcher.find(note)
+    assert len(first) >= 40
+    inserted = "A new line about the deploy.\n"
+    at = len("\n".join(lines[:20])) + 1
+    with mock.patch.object(matcher, "_judge", wraps=matcher._judge) as judge:
+        again = matcher.find(note[:at] + inserted + note[at:])
+    # Only the line after the new one is judged again: what precedes its phrases changed.
+    assert judge.call_count <= 2
+    moved = [
+        (f.start + len(inserted), f.end + len(inserted)) if f.start >= at else (f.start, f.end)
+        for f in first
+    ]
+    assert [(f.start, f.end) for f in again] == moved
+    assert [(f.rule_id, f.prompt) for f in again] == [(f.rule_id, f.prompt) for f in first]
+
+
+NEIGHBOURS = st.sampled_from(
+    ["", "Nobody ", "No ", "We ", "The job ", "## ", "- 14:02 ", "'", "\n\n", "Why ", "What "]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(NEIGHBOURS, st.sampled_from(TABLE_TEXTS_SOURCE)), max_size=6))
+def test_remembered_judgements_give_what_a_fresh_matcher_gives(
+    warm_matcher: Matcher, parts: list[tuple[str, str]]
+) -> None:
+    text = " ".join(before + sentence for before, sentence in parts)
+    assert warm_matcher.find(text) == Matcher(builtin_rules()).find(text)
+    assert [f.prompt for f in warm_matcher.find(text)] == [
+        f.prompt for f in Matcher(builtin_rules()).find(text)
+    ]

@@ -74,3 +74,4 @@ class Checker:
     def forget(self) -> None:
         """Check every text afresh next time (a benchmark's first export)."""
         self._remembered = {}
+        self.matcher.forget()

@@ -189,13 +189,15 @@ def is_heading(text: str, sentence_start: int) -> bool:
     ).startswith("#")
 
 
-def is_mentioned(text: str, sentence_start: int, start: int, end: int) -> bool:
+def is_mentioned(
+    text: str, sentence_start: int, sentence_end: int, start: int, end: int
+) -> bool:
     """The phrase is quoted, prevented, negated by "no", or talked about rather than used."""
     # The telling words are at most three words before the phrase.
     before = text[max(sentence_start, start - 45) : start]
     if PATTERNS.mention_hint.search(before.lower()) and PATTERNS.mentioned_before.search(before):
         return True
-    return PATTERNS.mentioned_after.match(text, end, min(len(text), end + 40)) is not None
+    return PATTERNS.mentioned_after.match(text, end, min(sentence_end, end + 40)) is not None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,10 @@ from retro_desk.language.rules import Finding, Rule, RuleSet
 # How far from a keyword that is not its first word a match may begin or end.
 _REACH = 60
 _SPACES = re.compile(b" +")
+# Judgements remembered at most; a 1 MB note has about 10,000 matches.
+_JUDGED_MAX = 50_000
+_REMEMBERED_SENTENCE = 2_000
+_UNJUDGED = ""
 # How far back unless_preceded_by looks: a negation or a "nobody" a few words before.
 _PRECEDING = 50
 _NEGATED = re.compile(r"n['’]?t\b|\bnot\b", re.IGNORECASE)
@@ -118,10 +122,16 @@ class Matcher:
             re.compile(b" (?=(" + trie.encode("latin-1") + b"))") if by_word else None
         )
         self._compiled_tries: dict[bytes, tuple[tuple[int, bool, re.Pattern[str]], ...]] = {}
+        # What each match was judged, by the match and the text it was judged on.
+        self._judged: dict[tuple[int, str, int, int, int], str | None] = {}
 
     @property
     def rules(self) -> RuleSet:
         return self._rules
+
+    def forget(self) -> None:
+        """Judge every match afresh next time (a benchmark's first check)."""
+        self._judged.clear()
 
     def find(self, text: str) -> list[Finding]:
         """Blame phrases in text, sorted by start, never overlapping."""
@@ -206,7 +216,28 @@ class Matcher:
                 continue
             if at < len(kept) and kept[at][0] < end:
                 continue
-            prompt = self._judge(self._compiled[index], sentences, start, end)
+            sentence_start, sentence_end = sentences.around(start, end)
+            # A match is judged on its sentence and the few characters before it alone, so
+            # the same sentence is judged the same way wherever it is: a check after an edit
+            # (the highlighter checks the whole note at every key press) judges only what
+            # changed.
+            base = max(0, sentence_start - _PRECEDING - 1)
+            if sentence_end - base > _REMEMBERED_SENTENCE:
+                # A paste with no sentence breaks: not worth a copy per match.
+                prompt = self._judge(
+                    self._compiled[index], text, start, end, sentence_start, sentence_end
+                )
+            else:
+                key = (index, text[base:sentence_end], start - base, end - base,
+                       sentence_start - base)
+                prompt = self._judged.get(key, _UNJUDGED)
+                if prompt is _UNJUDGED:
+                    prompt = self._judge(
+                        self._compiled[index], text, start, end, sentence_start, sentence_end
+                    )
+                    if len(self._judged) >= _JUDGED_MAX:
+                        self._judged.clear()
+                    self._judged[key] = prompt
             if prompt is not None:
                 starts.insert(at, start)
                 kept.insert(at, (start, end, index, prompt))
@@ -217,16 +248,21 @@ class Matcher:
         return findings
 
     def _judge(
-        self, compiled: _CompiledRule, sentences: context.Sentences, start: int, end: int
+        self,
+        compiled: _CompiledRule,
+        text: str,
+        start: int,
+        end: int,
+        sentence_start: int,
+        sentence_end: int,
     ) -> str | None:
         """The prompt for this match if its sentence makes it blame, else None. The cheap
         questions come first: most matches that are not blame fail one of them."""
-        rule, text = compiled.rule, sentences.text
+        rule = compiled.rule
         if compiled.unless_preceded_by is not None and compiled.unless_preceded_by.search(
             text, max(0, start - _PRECEDING), start
         ):
             return None
-        sentence_start, sentence_end = sentences.around(start, end)
         if context.is_heading(text, sentence_start):
             return None
         subject: Kind = "unknown"
@@ -240,7 +276,7 @@ class Matcher:
             text, sentence_start, sentence_end
         ):
             return None
-        if context.is_mentioned(text, sentence_start, start, end):
+        if context.is_mentioned(text, sentence_start, sentence_end, start, end):
             return None
         prompt = rule.prompt
         if rule.prompt_negated is not None and _NEGATED.search(text, start, end):
