@@ -185,8 +185,7 @@ def is_asking(text: str, sentence_start: int, sentence_end: int) -> bool:
 
 def is_heading(text: str, sentence_start: int) -> bool:
     """A Markdown heading names a topic ("## Root cause"); it claims nothing."""
-    return text.startswith("#", sentence_start) or text[sentence_start:sentence_start + 8].lstrip(
-    ).startswith("#")
+    return text[sentence_start : sentence_start + 8].lstrip().startswith("#")
 
 
 def is_mentioned(
