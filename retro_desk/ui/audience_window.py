@@ -29,6 +29,7 @@ from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, 
 from retro_desk.questions import phase_prompt, questions_for
 from retro_desk.timefmt import format_duration, sort_key
 from retro_desk.ui.feelings_tally import FeelingsTally
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.opening_page import ground_rules
 from retro_desk.ui.rationality_page import clock
 from retro_desk.ui.timeline_picture import TimelinePicture
@@ -338,6 +339,7 @@ class AudienceWindow(QWidget):
         self.main = main
         self.zoom = 1.0
         self.setWindowTitle("Retro Desk — audience")
+        self.setWindowIcon(app_icon())
         self.setAccessibleName("Audience window")
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setAutoFillBackground(True)

@@ -34,6 +34,7 @@ from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import PageBook, page_type
 from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.context.report_error = self.report_error
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
+        self.setWindowIcon(app_icon())
         self.audience = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
