@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QW
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import ParkingItem
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.list_page import TextListPanel
 from retro_desk.ui.page import PageContext
 from retro_desk.ui.reflection_panel import ReflectionPanel
@@ -38,7 +39,7 @@ class PrivateNotes(QPlainTextEdit):
         self.context = context
         self.editor: SessionEditor | None = None
         self.setPlaceholderText("Only you see these notes.")
-        self.setAccessibleName("Private notes")
+        describe(self, "Private notes", "Only you see these; never shown on the audience window")
         self.setTabChangesFocus(True)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -85,7 +86,7 @@ class SidePanel(QWidget):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…")
+        self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…", self)
         self.notes = PrivateNotes(context, self)
         self.reflection = ReflectionPanel(context, self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
