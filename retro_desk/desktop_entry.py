@@ -40,14 +40,16 @@ def icon_png(size: int) -> Path:
 def launcher_command() -> list[str]:
     """How this very program is started again: the bundle's executable, the installed
     `retro-desk` script, or this Python with `-m retro_desk`."""
+    # Absolute, never resolved: a virtual environment's python is a link to one that does not
+    # know the environment's packages.
     if getattr(sys, "frozen", False):
-        return [str(Path(sys.executable).resolve())]
+        return [str(Path(sys.executable).absolute())]
     script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     if script is not None and script.name in ("retro-desk", "retro-desk.exe"):
         found = shutil.which(str(script)) if not script.is_file() else str(script)
         if found:
-            return [str(Path(found).resolve())]
-    return [str(Path(sys.executable).resolve()), "-m", "retro_desk"]
+            return [str(Path(found).absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "retro_desk"]
 
 
 def exec_line(command: list[str]) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Action
-from retro_desk.ui.accessible import describe
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.list_page import (
     DecoratingDelegate,
     Index,
@@ -201,6 +201,8 @@ class ActionsPage(PhasePage):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setWordWrap(True)
+        # Tab leaves the table, as it does the timeline's; the arrows move between cells.
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setStyleSheet("QTableView::item { padding: 4px 2px; }")
         self.table.verticalHeader().hide()
@@ -260,7 +262,7 @@ class ActionsPage(PhasePage):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.setTabOrder(self.entry, self.table)
+        tab_order(self.table, self.entry, self.parking)
 
     # -- slots -----------------------------------------------------------------------------
 

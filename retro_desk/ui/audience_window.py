@@ -113,6 +113,7 @@ class FeelingsView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Feelings round")
         self.tally = FeelingsTally(self)
         sized(self.tally, BODY_PX)
         self.rest = plain_label(self)
@@ -164,6 +165,7 @@ class ItemList(Page):
 
     def __init__(self, parent: QWidget, nouns: tuple[str, str], newest: bool = True) -> None:
         super().__init__(parent)
+        self.setAccessibleName(nouns[1].capitalize())
         self.nouns = nouns
         self.newest = newest
         self._layout = QVBoxLayout(self)
@@ -232,6 +234,7 @@ class RotiView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
         self.rows = plain_label(self)
         self.notes = plain_label(self)
@@ -265,6 +268,7 @@ class TimelineView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Timeline")
         self.picture = TimelinePicture(self)
         sized(self.picture, PICTURE_PX)
         self.picture.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -290,6 +294,7 @@ class RationalityView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Decision point")
         self.event_text = plain_label(self)
         self.question = plain_label(self, BODY_PX, bold=True)
         self.question.setForegroundRole(QPalette.ColorRole.Link)
@@ -369,6 +374,7 @@ class AudienceWindow(QWidget):
         self.decision = RationalityView(self)
         self.learnings = ItemList(self, ("learning", "learnings"))
         actions = Page(self)
+        actions.setAccessibleName("Actions and parking lot")
         self.actions = ItemList(actions, ("action", "actions"))
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)

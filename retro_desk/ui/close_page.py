@@ -31,7 +31,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
 from retro_desk.model import ROTI_RANGE
-from retro_desk.ui.accessible import describe
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
@@ -173,7 +173,7 @@ class ClosePage(PhasePage):
         splitter.addWidget(right)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.setTabOrder(self.roti, self.notes)
+        tab_order(self.roti, self.remove_vote_button, self.notes, self.preview, self.export_button)
 
     @staticmethod
     def _heading(text: str, parent: QWidget) -> QLabel:

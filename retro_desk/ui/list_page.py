@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFocusEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -193,8 +193,6 @@ class TextListPanel(QWidget):
         describe(self.entry, placeholder.rstrip("…."), "Type and press Enter to add it to the list")
         self.entry.returnPressed.connect(self.add_entry)
         context.decorate_text(self.entry)
-        # A label's mnemonic (the side panel's "&Parking lot") lands in the entry line.
-        self.setFocusProxy(self.entry)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
@@ -210,6 +208,11 @@ class TextListPanel(QWidget):
 
     def focus_entry(self) -> None:
         self.entry.setFocus()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        # The panel given the focus (a found phrase revealed) hands it to the entry line. Not
+        # a focus proxy: Tab would go to the proxy on entering the panel, never to the list.
+        self.entry.setFocus(event.reason())
 
     def add_entry(self) -> None:
         text = self.entry.text().strip()

@@ -15,7 +15,7 @@ from retro_desk.ui.reflection_panel import ReflectionPanel
 IDLE_SAVE_MS = 800
 
 
-def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
+def section(title: str, body: QWidget, parent: QWidget, buddy: QWidget | None = None) -> QWidget:
     box = QWidget(parent)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 4, 0, 0)
@@ -25,7 +25,7 @@ def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
     label.setFont(font)
     # Qt's mnemonic focuses a buddy only if the buddy itself takes focus: a panel that hands
     # its focus on (to an entry line, a list) would be passed over, so point at that widget.
-    label.setBuddy(body.focusProxy() or body)
+    label.setBuddy(buddy or body.focusProxy() or body)
     layout.addWidget(label)
     layout.addWidget(body, 1)
     return box
@@ -90,7 +90,7 @@ class SidePanel(QWidget):
         self.notes = PrivateNotes(context, self)
         self.reflection = ReflectionPanel(context, self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(section("&Parking lot", self.parking, splitter))
+        splitter.addWidget(section("&Parking lot", self.parking, splitter, self.parking.entry))
         splitter.addWidget(section("Private &notes (not shared)", self.notes, splitter))
         splitter.addWidget(section("&Language reflection", self.reflection, splitter))
         layout = QVBoxLayout(self)
