@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +40,8 @@ def launcher_command() -> list[str]:
     `retro-desk` script, or this Python with `-m retro_desk`."""
     # Absolute, never resolved: a virtual environment's python is a link to one that does not
     # know the environment's packages.
+    import shutil
+
     if getattr(sys, "frozen", False):
         return [str(Path(sys.executable).absolute())]
     script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
@@ -132,6 +132,9 @@ def uninstall(data_home: Path) -> list[Path]:
 
 def refresh_caches(data_home: Path) -> None:
     """Tell the desktop about the change, with the tools it has (none is required)."""
+    import shutil
+    import subprocess
+
     for tool, folder in (
         ("update-mime-database", data_home / "mime"),
         ("update-desktop-database", data_home / "applications"),

@@ -57,7 +57,7 @@ def run_app(
     app.setApplicationName("Retro Desk")
     app.setOrganizationName("retro-desk")
     app.setApplicationVersion(__version__)
-    apply_identity(app)
+    apply_identity(app, icon=False)
     settings = QSettings()
     apply_theme(app, str(settings.value("theme", "system")))
     lock = InstanceLock(db_path)
@@ -79,6 +79,7 @@ def run_app(
             return 1
     forget_module_sources()
     window = MainWindow(store, settings=settings, defer_until_painted=True)
+    window.later(lambda: apply_identity(app))
     if configure_language is not None:
         load_rules = configure_language
         window.later(lambda: report_rule_warnings(window, load_rules(), warning), first=True)

@@ -20,7 +20,10 @@ def app_icon() -> QIcon:
     return _icon
 
 
-def apply_identity(app: QGuiApplication) -> None:
-    """The icon every window gets, and the id a Wayland or X11 desktop matches to the entry."""
-    app.setWindowIcon(app_icon())
+def apply_identity(app: QGuiApplication, icon: bool = True) -> None:
+    """The id a Wayland or X11 desktop matches to the entry (needed before a window is
+    shown), and the icon every window gets (unless `icon` is False: its first use costs some
+    5 ms, reading the image formats Qt has, which a start can leave until after the paint)."""
     app.setDesktopFileName(APP_ID)
+    if icon:
+        app.setWindowIcon(app_icon())

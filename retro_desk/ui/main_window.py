@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.context.report_error = self.report_error
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
-        self.setWindowIcon(app_icon())
+        self.later(lambda: self.setWindowIcon(app_icon()))
         self.audience = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
