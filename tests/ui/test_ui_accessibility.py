@@ -244,3 +244,22 @@ def test_the_new_retro_dialog_names_its_fields_and_tabs_down_the_form(
         " minutes")]
     assert [spoken(w, QAccessible.Text.Name) for w in minutes][:2] == [
         "Opening minutes", "Feelings round minutes"]
+
+
+def test_the_csv_preview_and_template_dialogs_name_their_controls(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    from retro_desk.ui.csv_import_dialog import CsvImportDialog
+    from retro_desk.ui.template_dialog import TemplateNameDialog
+
+    csv = tmp_path / "timeline.csv"
+    csv.write_text("time,actor,description\n2026-11-20 10:00,Ana,paged the on-call\n",
+                   encoding="utf-8")
+    assert window.editor is not None
+    for dialog in (CsvImportDialog(csv, window.editor.retro.session, window),
+                   TemplateNameDialog(["Short review"], "Opening 5 min, Close 2 min", window)):
+        qtbot.addWidget(dialog)
+        with qtbot.waitExposed(dialog):
+            dialog.show()
+        assert unnamed(dialog) == [], type(dialog).__name__
+        assert focusable(dialog), type(dialog).__name__
