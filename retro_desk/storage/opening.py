@@ -12,6 +12,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from retro_desk.files import process_alive
 from retro_desk.storage import wal
 from retro_desk.storage.errors import (
     BUSY_SECONDS,
@@ -189,18 +190,6 @@ def _creator_alive(name: str) -> bool:
     if not pid_text.isdigit():
         return False  # an older Retro Desk's leftover, made before names carried a pid
     return process_alive(int(pid_text))
-
-
-def process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def create(path: Path) -> None:

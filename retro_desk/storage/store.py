@@ -74,11 +74,14 @@ def _known_errors(method: Callable[P, R]) -> Callable[P, R]:
             store = args[0]
             assert isinstance(store, Store)
             raise translate(error, store.label) from error
-        except OverflowError as error:
-            # A number past SQLite's 64-bit integers; the imports check their ranges first.
+        except (OverflowError, UnicodeEncodeError) as error:
+            # A number past SQLite's 64-bit integers, or text with a lone surrogate: the
+            # imports check both first; this is the last line of defence.
             store = args[0]
             assert isinstance(store, Store)
-            raise StorageError(f"{store.label}: a number too large to store ({error})") from error
+            what = ("a number too large" if isinstance(error, OverflowError)
+                    else "text that is not valid Unicode")
+            raise StorageError(f"{store.label}: {what} to store; nothing saved") from error
 
     return wrapper
 
