@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,7 @@ from retro_desk.reflection import Place
 from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.save_timer import SaveTimer
 
 EMPTY_HINT = "Mark decision points in the timeline (Ctrl+D) to discuss them here."
 EXTERNAL_NOTE = (
@@ -123,9 +124,7 @@ class RationalityPage(PhasePage):
         super().__init__(context, parent)
         self._event: Event | None = None
         self._category: str | None = None
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(IDLE_COMMIT_MS)
+        self._idle = SaveTimer(self, IDLE_COMMIT_MS)  # and at most 2 s apart while typing
         self._idle.timeout.connect(self.commit_pending)
 
         self.empty = QLabel(EMPTY_HINT, self)
