@@ -44,6 +44,7 @@ from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
     from retro_desk.reflection import Place
+    from retro_desk.ui.audience_window import AudienceWindow
     from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.context.report_error = self.report_error
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
-        self.audience = None
+        self.audience: AudienceWindow | None = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
         self._build_actions()
@@ -678,7 +679,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["audience"].setChecked(self.audience is not None)
 
     def zoom(self) -> float:
-        return float(self.settings.value("zoom", 1.0, type=float))
+        return float(self.settings.value("zoom", 1.0, type=float))  # type: ignore[arg-type]
 
     def set_zoom(self, factor: float) -> None:
         factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))

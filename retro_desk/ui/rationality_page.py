@@ -161,12 +161,12 @@ class RationalityPage(PhasePage):
             cards_layout.addWidget(card)
             self.cards[category] = card
         cards_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(cards_holder)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.cards_scroll = QScrollArea(self)
+        self.cards_scroll.setWidget(cards_holder)
+        self.cards_scroll.setWidgetResizable(True)
+        self.cards_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -174,7 +174,7 @@ class RationalityPage(PhasePage):
         right.addWidget(self.event_text)
         right.addWidget(self.external_note)
         right.addSpacing(8)
-        right.addWidget(self.scroll, 1)
+        right.addWidget(self.cards_scroll, 1)
         content = QWidget(self)
         columns = QHBoxLayout(content)
         columns.setContentsMargins(0, 0, 0, 0)
@@ -267,7 +267,7 @@ class RationalityPage(PhasePage):
             answer = text if text.strip() else ""
             store = partial(editor.set_answer, event.key, card.category, answer)
             # True once stored; a refused store keeps the field dirty, to be tried again.
-            if self.context.guard(lambda store=store: store() or True):
+            if self.context.guard(lambda store=store: store() or True):  # type: ignore[misc]
                 card.dirty = False
 
     def reveal(self, place: Place) -> None:
@@ -339,14 +339,14 @@ class RationalityPage(PhasePage):
             answers = self.editor.retro.answers_for(event.key) if self.editor and event else {}
             for category, card in self.cards.items():
                 card.load(answers.get(category, ""))
-            self.scroll.verticalScrollBar().setValue(0)
+            self.cards_scroll.verticalScrollBar().setValue(0)
             self.currentChanged.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         card = watched.parent()
         if isinstance(card, _AnswerCard):
             if event.type() == QEvent.Type.FocusIn:
-                self.scroll.ensureWidgetVisible(card, 0, 12)
+                self.cards_scroll.ensureWidgetVisible(card, 0, 12)
                 if card.category != self._category:
                     self._category = card.category
                     self.currentChanged.emit()
