@@ -1,8 +1,10 @@
-"""Set up a virtual environment with all Retro Desk needs, then open the app or run the tests.
+"""Set up a virtual environment with all Retro Desk needs, then open the app, run the tests
+or run the checks.
 
 Usage:
     python3 tasks.py app [retro-desk arguments...]
     python3 tasks.py test [pytest arguments...]
+    python3 tasks.py lint        ruff, mypy (strict, the Qt layer too), import-linter's layers
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test"}:
+    if not argv or argv[0] not in {"app", "test", "lint"}:
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -56,11 +58,34 @@ def main(argv: list[str]) -> int:
     except (subprocess.CalledProcessError, OSError) as error:
         print(f"tasks.py: setting up .venv failed: {error}", file=sys.stderr)
         return 1
+    if argv[0] == "lint":
+        return lint(python)
     if argv[0] == "app":
         command = [str(python), "-m", "retro_desk", *argv[1:]]
     else:
         command = [str(python), "-m", "pytest", *argv[1:]]
     return subprocess.run(command, cwd=ROOT).returncode
+
+
+LINTS = (
+    ("ruff", ["-m", "ruff", "check", "retro_desk", "tests", "benchmarks", "docs", "tasks.py"]),
+    ("mypy", ["-m", "mypy"]),
+    ("import-linter", ["-c", "from importlinter.cli import lint_imports_command as c; c()"]),
+)
+
+
+def lint(python: Path) -> int:
+    """Every check, each named as it runs; the status is 1 if any failed."""
+    failed = []
+    for name, arguments in LINTS:
+        print(f"== {name}", flush=True)
+        if subprocess.run([str(python), *arguments], cwd=ROOT).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"tasks.py lint: failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("tasks.py lint: all checks passed")
+    return 0
 
 
 if __name__ == "__main__":
