@@ -45,7 +45,9 @@ def check_target(
             raise UnsafeTarget(path, "it is the open database (or one of its files);"
                                " nothing written")
     try:
-        info = os.stat(target)
+        # The path as given, through its symlinks: /dev/stdout leads to a pipe, whose "real
+        # path" is no path at all.
+        info = os.stat(path)
     except OSError:
         return target  # nothing there to harm; the write itself says why it cannot be made
     if stat.S_ISDIR(info.st_mode):
@@ -57,7 +59,7 @@ def check_target(
         )
     for guarded in protected:
         with contextlib.suppress(OSError):
-            if os.path.samefile(target, guarded):
+            if os.path.samefile(path, guarded):
                 raise UnsafeTarget(path, "it is the open database; nothing written")
     try:
         with open(target, "rb") as handle:
