@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window with the most recent session and exit once it is painted",
     )
+    parser.add_argument(
+        "--safe",
+        action="store_true",
+        help="open every retro on its first phase (if one will not open where it was left)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -142,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
 
         # The window loads the rules once it is on screen: nothing before needs them.
         return int(run_app(db_path, exit_when_ready=args.exit_when_ready,
-                           configure_language=_configure_language))
+                           configure_language=_configure_language, safe=args.safe))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":

@@ -117,13 +117,16 @@ def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
     return f"{day} {clock} {offset}" if with_date else f"{clock} {offset}"
 
 
+UNREADABLE = " (unreadable)"
+
+
 def shown_instant(at: str, tz_name: str, with_date: bool = True) -> str:
     """local_display for a stored time, which never fails: a time that cannot be read (stored
     by hand, or before the range was checked) is shown as it is stored, to be corrected."""
     try:
         return local_display(at, tz_name, with_date)
     except (ValueError, OverflowError):
-        return f"{at} (unreadable)"
+        return f"{at}{UNREADABLE}"
 
 
 def _local_iso(at: str, local_zone: ZoneInfo) -> str:

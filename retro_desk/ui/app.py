@@ -46,6 +46,7 @@ def run_app(
     db_path: Path,
     exit_when_ready: bool = False,
     configure_language: Callable[[], list[str]] | None = None,
+    safe: bool = False,
 ) -> int:
     """Open the window on `db_path`. `configure_language` loads the user's blame-language rules
     and returns warnings about them; it runs after the first paint, before any highlighting."""
@@ -71,6 +72,7 @@ def run_app(
         return 1
     forget_module_sources()
     window = MainWindow(store, settings=settings, defer_until_painted=True)
+    window.open_on_first_phase = safe
     if configure_language is not None:
         load_rules = configure_language
         window.later(lambda: report_rule_warnings(window, load_rules(), warning), first=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import re
 from collections.abc import Callable
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         retro's findings) runs once the window has been painted, so that it opens sooner."""
         super().__init__()
         self.store = store
+        self.open_on_first_phase = False
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
         self.editor: SessionEditor | None = None
@@ -259,6 +261,9 @@ class MainWindow(QMainWindow):
         try:
             editor = SessionEditor(self.store, session_id)
             state = self.store.timer_state(session_id)
+            if self.open_on_first_phase:
+                # --safe: a retro that cannot be shown where it was left still opens.
+                state = dataclasses.replace(state, current_phase=0)
         except StorageError as error:
             self.report_error(error)
             return

@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Event
 from retro_desk.timefmt import (
+    UNREADABLE,
     TimeInputError,
     parse_instant,
     parse_quick_time,
@@ -254,7 +255,7 @@ class TimelineModel(QAbstractTableModel):
         if column == TIME:
             # The offset is the same on nearly every row, so it waits in the tooltip.
             shown = shown_instant(event.at, self._timezone(), with_date=self.multi_day())
-            return shown.rsplit(" ", 1)[0]
+            return shown if shown.endswith(UNREADABLE) else shown.rsplit(" ", 1)[0]
         if column == DECISION:
             return DECISION_MARK if event.decision_point else ""
         if column == LEARNED:
