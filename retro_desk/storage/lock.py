@@ -66,6 +66,27 @@ class InstanceLock:
             self._handle = None
 
 
+def held_elsewhere(db_path: Path) -> bool:
+    """Whether another process holds `<database>.lock` now (a window is open on the file);
+    creates nothing. False where that cannot be asked (Windows)."""
+    path = db_path.with_name(db_path.name + ".lock")
+    if os.name == "nt" or not path.exists():
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing it also drops the shared lock just taken
+    return False
+
+
 if os.name == "nt":
     import msvcrt
 

@@ -22,6 +22,7 @@ from retro_desk.storage.errors import (
     ReadOnlyDatabase,
     StorageError,
 )
+from retro_desk.storage.lock import held_elsewhere
 from retro_desk.storage.version import SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -73,7 +74,9 @@ def check_file(path: Path) -> None:
         raise NotARetroDatabase(
             f"{label}: not a Retro Desk database (not an SQLite file); left untouched"
         )
-    damage = wal.damage(Path(f"{path}-wal"))
+    # A log that a running window keeps is that window's to manage (its index says what is
+    # valid); one left by a crash is replayed by whoever opens the file next: check it first.
+    damage = None if held_elsewhere(path) else wal.damage(Path(f"{path}-wal"))
     if damage is not None:
         raise NotARetroDatabase(
             f"{label}: {damage.describe(Path(f'{path}-wal'))}; both files left untouched"
