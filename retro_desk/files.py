@@ -142,7 +142,8 @@ def clean_leftovers(folder: Path) -> None:
 
 def process_alive(pid: int) -> bool:
     """Whether process `pid` runs (yes when that cannot be known)."""
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":
+        # On Windows os.kill(pid, 0) would send Ctrl+C, not ask: leftovers stay there.
         return True
     try:
         os.kill(pid, 0)
