@@ -123,6 +123,14 @@ def connect(path: Path, read_only: bool) -> sqlite3.Connection:
     elif _has_log(path):
         connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
                                      timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A read-only folder where SQLite cannot make the log's shared-memory file: the
+            # database file alone, as it was at the last checkpoint, is what can be read.
+            connection.close()
+            connection = sqlite3.connect(path.resolve().as_uri() + "?immutable=1", uri=True,
+                                         isolation_level=None)
     else:
         # A read-only file with no log holds everything in itself; reading it as immutable
         # creates nothing beside it.

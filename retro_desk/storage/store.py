@@ -107,6 +107,7 @@ class Store:
         self.label = label
         self.read_only = read_only
         self._db: Database | None = None
+        self._depth = 0  # savepoints open inside the current write transaction
 
     @property
     def db(self) -> Database:
@@ -202,7 +203,8 @@ class Store:
             raise ReadOnlyDatabase(f"{self.label}: opened for reading only; the edit was not saved")
         conn = self.conn
         if conn.in_transaction:
-            name = f"part_{id(object())}"
+            name = f"part_{self._depth}"
+            self._depth += 1
             conn.execute(f"SAVEPOINT {name}")
             try:
                 yield conn
@@ -211,16 +213,20 @@ class Store:
                     conn.execute(f"ROLLBACK TO {name}")
                     conn.execute(f"RELEASE {name}")
                 raise
+            finally:
+                self._depth -= 1
             conn.execute(f"RELEASE {name}")
             return
         conn.execute(self.begin_write)
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
+            # A failed COMMIT (a full disk) leaves the transaction open: end it, or every later
+            # write would nest inside it and never be committed.
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def _insert(self, table: str, rows: Iterable[dict[str, Any]]) -> list[int]:
         """Insert rows of our own columns, inside `_write`; their row ids. One statement per
