@@ -6,6 +6,7 @@ import dataclasses
 import linecache
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.sessions = SessionList(self)
         self.sessions.session_chosen.connect(self.open_session)
+        self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
         self.sessions.search_requested.connect(self.search_all)
         # The search panel is made the first time its tab is shown (see `search`).
         self._search: SearchPanel | None = None
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         if self._search is not None:
             self._search.refresh()
 
-    def open_session(self, session_id: int) -> None:
+    def open_session(self, session_id: int, first_phase: bool = False) -> None:
         if self.editor and self.editor.session_id == session_id:
             self.focus_entry()
             return
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
         try:
             editor = SessionEditor(self.store, session_id)
             state = self.store.timer_state(session_id)
-            if self.open_on_first_phase:
+            if first_phase or self.open_on_first_phase:
                 # --safe: a retro that cannot be shown where it was left still opens.
                 state = dataclasses.replace(state, current_phase=0)
         except StorageError as error:

@@ -146,3 +146,21 @@ def test_notes_typed_without_a_pause_are_stored_at_least_every_two_seconds(
     assert not timer.isActive()
     qtbot.keyClicks(notes, " under load")
     assert timer.max_wait.isActive()
+
+
+def test_the_list_opens_a_retro_on_its_first_phase_with_shift_enter(
+    qtbot, file_store: Store, clock: FakeClock, settings: QSettings
+) -> None:
+    left_on_the_timeline_with_a_bad_time(file_store)
+    window = open_window(qtbot, file_store, clock, settings)
+    other = file_store.load_retro(1)
+    other.session.uuid, other.session.title = "second-retro-0000", "A second retro"
+    second = file_store.create_retro(other)
+    window.open_session(second)  # the facilitator was in another retro
+    assert window.editor is not None and window.editor.session_id == second
+    window.sessions.select(1)
+    window.sessions.view.setFocus()
+    qtbot.keyClick(window.sessions.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.editor.session_id == 1
+    assert window.current_phase() == "opening"
+    assert "Open on the first phase" in [a.text() for a in window.sessions.view.actions()]
