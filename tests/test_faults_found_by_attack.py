@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -15,18 +16,30 @@ import stat
 import subprocess
 import sys
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import available_timezones
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from retro_desk import cli, session_file
+from retro_desk import cli, session_file, timefmt
 from retro_desk.files import UnsafeTarget, check_target, write_atomic
 from retro_desk.model import Event, ParkingItem
 from retro_desk.paths import resource
 from retro_desk.storage import DuplicateSession, NotARetroDatabase, StorageError, Store, opening
 from retro_desk.storage.lock import InstanceLock
-from retro_desk.timefmt import TimeInputError, normalise_instant, parse_date, parse_quick_time
+from retro_desk.timefmt import (
+    TimeInputError,
+    local_display,
+    normalise_instant,
+    parse_date,
+    parse_instant,
+    parse_quick_time,
+    sort_key,
+)
 from retro_desk.timeline_csv import read_timeline
 
 SAMPLE = resource("sample_retro.json")
@@ -103,6 +116,30 @@ def test_the_range_reaches_a_day_short_of_what_python_can_hold() -> None:
         parse_date("9999-12-31")
     with pytest.raises(TimeInputError, match="outside the times"):
         parse_quick_time("23:00", "Etc/GMT+12", "9999-12-29", None)
+
+
+ZONES = sorted(available_timezones())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    naive=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+    typed_in=st.sampled_from(ZONES),
+    shown_in=st.sampled_from(["UTC", "Etc/GMT-14", "Etc/GMT+12",
+                              "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"]),
+)
+def test_every_instant_accepted_can_be_shown_in_every_zone(
+    naive: datetime, typed_in: str, shown_in: str
+) -> None:
+    try:
+        at = normalise_instant(naive.isoformat(), typed_in)
+    except TimeInputError:
+        return  # outside the range once its zone's offset is applied
+    shown = local_display(at, shown_in)
+    day = parse_instant(at, shown_in).astimezone(timefmt.zone(shown_in)).date()
+    assert shown.startswith(day.isoformat())
+    assert day - timedelta(days=1) < day < day + timedelta(days=1)
+    assert math.isfinite(sort_key(at))
 
 
 @pytest.mark.parametrize("typed", ["+999999999h", "+" + "9" * 5000 + "h", "+99999999999999s"])
