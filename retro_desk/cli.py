@@ -234,7 +234,8 @@ def _export(
             # Before anything is read or drawn: a refused target costs the user nothing.
             check_target(Path(output), force=force, protected=[db_path])
         except UnsafeTarget as error:
-            raise CommandError(f"cannot write {output}: {error.strerror}") from error
+            hint = " (add --force to replace it; it stays read-only)" if error.forceable else ""
+            raise CommandError(f"cannot write {output}: {error.strerror}{hint}") from error
     store = _open_for_reading(db_path)
     session_id = _find_session(store, ident)
     assert store is not None

@@ -26,8 +26,9 @@ _TEMP_END = ".tmp"
 class UnsafeTarget(OSError):
     """A path an export refuses to write: `strerror` says why and what to do."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, forceable: bool = False) -> None:
         super().__init__(errno.EPERM, reason, str(path))
+        self.forceable = forceable  # refused only because it is read-only
 
 
 def check_target(
@@ -70,10 +71,7 @@ def check_target(
         raise UnsafeTarget(path, "it is an SQLite database; an export never writes over one")
     read_only = not info.st_mode & 0o222 or not os.access(target, os.W_OK)
     if read_only and not force:
-        raise UnsafeTarget(
-            path, "it is read-only; nothing written (add --force to replace it; it stays"
-            " read-only)"
-        )
+        raise UnsafeTarget(path, "it is read-only; nothing written", forceable=True)
     return target
 
 

@@ -164,3 +164,35 @@ def test_the_list_opens_a_retro_on_its_first_phase_with_shift_enter(
     assert window.editor.session_id == 1
     assert window.current_phase() == "opening"
     assert "Open on the first phase" in [a.text() for a in window.sessions.view.actions()]
+
+
+@pytest.mark.parametrize("target", ["the database", "a device", "read-only"])
+def test_the_windows_exports_refuse_what_the_command_line_refuses(
+    qtbot, file_store: Store, clock: FakeClock, settings: QSettings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, target: str,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from retro_desk.ui import main_window as main_window_module
+
+    window = open_window(qtbot, file_store, clock, settings)
+    database = tmp_path / "retros.sqlite3"
+    read_only = tmp_path / "published.json"
+    read_only.write_text("{}")
+    read_only.chmod(0o444)
+    path = {"the database": database, "a device": Path("/dev/null"),
+            "read-only": read_only}[target]
+    before = path.read_bytes() if path.is_file() else None
+    monkeypatch.setattr(main_window_module, "ask_save_path", lambda *args: str(path))
+    press(qtbot, window, "Ctrl+Shift+E")
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    [(title, text)] = [(box.windowTitle(), box.text()) for box in boxes]
+    for box in boxes:
+        box.close()
+    assert title == "Export failed" and f"Cannot write {path}" in text
+    said = {"the database": "an SQLite database", "a device": "not a regular file",
+            "read-only": "read-only"}[target]
+    assert said in text and "--force" not in text  # a command-line hint has no place here
+    if before is not None:
+        assert path.read_bytes() == before
+    assert file_store.list_sessions()[0].id == 1
