@@ -488,6 +488,7 @@ def test_a_machine_duty_or_a_plan_is_not_a_failed_duty(text: str) -> None:
         ("It was perfectly obvious that the reindex would starve the replicas.", "hindsight"),
         ("Obviously no one on the rota had read the vendor notice.", "hindsight"),
         ("Predictably, the new joiner ran the script on production.", "hindsight"),
+        ("Clearly the schema change was the real cause.", "hindsight"),
         ("All Bjorn needed to do was look at the lag panel.", "minimising"),
         ("They merely had to wait for the lock to clear.", "minimising"),
         ("It would have taken her thirty seconds to check the calendar.", "minimising"),
@@ -545,6 +546,15 @@ def test_they_just_had_to_wait_minimises_but_we_just_had_to_wait_reports() -> No
         "just-had-to-wait"
     ]
     assert find_blame("We just had to wait a minute for the lease to expire.") == []
+
+
+def test_an_opening_adverb_waits_for_the_verb_of_its_subject() -> None:
+    """Typed so far, "Clearly the on-call engineer" claims nothing; a verb phrase that opens a
+    sentence ("Failing to notice…") has no subject after it, only an object."""
+    assert find_blame("Clearly the on-call engineer") == []
+    assert [f.rule_id for f in find_blame("Failing to notice the page cost an hour.")] == [
+        "failed-to-notice"
+    ]
 
 
 def test_the_subject_after_an_opening_phrase_words_the_prompt() -> None:

@@ -234,6 +234,10 @@ class Subjects:
         """The subject of a sentence that a phrase opens ("Obviously nobody read…", "All Lee
         needed to do…"): a pronoun straight after it, else its first run of nouns."""
         tokens = _tokens(text, start, min(sentence_end, start + 60))
+        if not tokens or not _skippable(_key(tokens[0][0])):
+            # Only an adverb or "all" stands before its subject; after a verb ("Failing to
+            # notice the alert…") come its object and the rest.
+            return "unknown"
         for index, (word, _) in enumerate(tokens):
             key = _key(word)
             if not word or _skippable(key):
@@ -243,22 +247,25 @@ class Subjects:
             if key in _PRONOUNS:
                 return self._known(key)
             break
-        # The first run of words after the phrase; its last known word is its head ("the retry
-        # policy amplified", "the new joiner ran"): a verb is not known, so it is passed over.
+        # The first run of known words after the phrase; its last is its head ("the retry
+        # policy amplified", "the new joiner ran"), and the first unknown word after it is
+        # taken for the verb.
         kind: Kind = "unknown"
-        started = False
         for index, (word, _) in enumerate(tokens[1:], start=1):
             key = _key(word)
             if not word or _skippable(key) or key in _SHARED_SUBJECT:
-                if started:
-                    break
+                if kind != "unknown":
+                    return kind
                 continue
-            started = True
             following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
             known = self.kind_of(word, False, following)
+            if known == "unknown" and kind != "unknown":
+                return kind
             if known != "unknown":
                 kind = known
-        return kind
+        # Nothing after the run yet ("Clearly the on-call engineer" typed so far): a subject
+        # with no verb claims nothing.
+        return "unknown"
 
     def subject(self, text: str, sentence_start: int, start: int) -> Kind:
         """Who or what does what the phrase at start says, from the nearest telling word before
