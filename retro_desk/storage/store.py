@@ -68,8 +68,11 @@ _TABLES: dict[type[Any], str] = {
     ParkingItem: "parking_lot",
 }
 _KEY_PREFIX: dict[type[Any], str] = {Participant: "p", Event: "e"}
-_JSON_COLUMNS = {"words", "source_links"}
-_BOOL_COLUMNS = {"blame_feeling", "decision_point", "learned_later", "done", "language_reflection"}
+_JSON_COLUMNS = {"words", "source_links", "services"}
+_BOOL_COLUMNS = {
+    "blame_feeling", "decision_point", "learned_later", "done", "language_reflection",
+    "export_feeling_notes",
+}
 _SESSION_FIELDS = {f.name for f in dataclasses.fields(Session)} - {"id", "created_at", "updated_at"}
 _SESSION_EXTRA = {"closing_notes", "private_notes"}
 
@@ -659,7 +662,7 @@ def _columns_subset(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _now_sql(db: Database | sqlite3.Connection) -> str:
-    return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0])
+    return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')").fetchone()[0])
 
 
 def _next_key(db: Database, table: str, session_id: int, prefix: str) -> str:
