@@ -238,7 +238,7 @@ def _find_session(store: Store, ident: str) -> int:
     if found is not None:
         return found
     raise CommandError(
-        f"no session with ID {_terminal(ident)} in {store.label} (see '{PROG} list')"
+        f"no session with ID {_terminal(ident)!r} in {store.label} (see '{PROG} list')"
     )
 
 

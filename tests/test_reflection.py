@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from retro_desk.export import session_file
+from retro_desk.export import markdown_text, session_file
 from retro_desk.model import Answer, Event, Feeling, Learning, ParkingItem, Retro, Session
-from retro_desk.export import markdown_text
 from retro_desk.reflection import retro_findings, summarise
 
 

@@ -211,17 +211,19 @@ def _one_timestamp_form(db: Database) -> None:
                 f"UPDATE {table} SET {name} = substr({name}, 1, length({name}) - 1) || '+00:00'"
                 f" WHERE {name} LIKE '%Z'"
             )
+    for table in _CHILD_TABLES:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(f"DROP TRIGGER {table}_touch_{event.lower()}")
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_touch_{event.lower()} AFTER {event} ON {table}
+                BEGIN
+                    UPDATE sessions SET updated_at = {_UTC_NOW} WHERE id = {row}.session_id;
+                END
+                """
+            )
     # Column defaults cannot change without rebuilding the table; these put right what a
-    # default or an older trigger writes, in the same statement's transaction.
-    db.execute(
-        f"""
-        CREATE TRIGGER sessions_timestamp_form AFTER UPDATE OF updated_at ON sessions
-        WHEN NEW.updated_at LIKE '%Z'
-        BEGIN
-            UPDATE sessions SET updated_at = {_UTC_NOW} WHERE id = NEW.id;
-        END
-        """
-    )
+    # default writes, in the inserting statement's transaction.
     for table, names in (("sessions", ("created_at", "updated_at")),
                          ("agenda_templates", ("created_at",))):
         sets = ", ".join(
