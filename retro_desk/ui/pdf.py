@@ -127,6 +127,19 @@ def _simple(line: Line) -> bool:
         not run.typed or "://" not in run.text for run in line)
 
 
+def _labelled(line: Line) -> tuple[str, Line] | None:
+    """A bold label and plain text after it (a decision point's answer): drawn as two plain
+    pieces, the label on a line of its own, which is far quicker than a rich-text layout."""
+    count = 0
+    while count < len(line) and line[count].strong:
+        count += 1
+    rest = line[count:]
+    if not count or any(run.strong for run in rest) or not _simple(rest):
+        return None
+    return "".join(run.text for run in line[:count]), tuple(
+        run for run in rest if run.typed or run.text.strip())
+
+
 def _rich(line: Line, bold_all: bool = False) -> str:
     out = []
     for run in line:
@@ -236,8 +249,11 @@ class _PdfWriter:
             self.y += 2
 
     def _measure(self, text: str, qfont: QFont, width: float) -> float:
-        rect = self._metrics(qfont).boundingRect(QRectF(0, 0, width, 1e6), WRAP, text)
-        return rect.height()
+        metrics = self._metrics(qfont)
+        # Most cells (times, names, marks) fit on one line: no wrapping layout needed.
+        if "\n" not in text and metrics.horizontalAdvance(text) <= width:
+            return metrics.height()
+        return metrics.boundingRect(QRectF(0, 0, width, 1e6), WRAP, text).height()
 
     def _fields(self) -> None:
         label_width = 110.0
@@ -413,13 +429,30 @@ class _PdfWriter:
             if not text:
                 return self._metrics(qfont).height()
             return self._measure(text, qfont, width)
+        labelled = _labelled(line)
+        if labelled is not None:
+            label, rest = labelled
+            return self._measure(label, self._bold(qfont), width) + self._line_height(
+                rest, qfont, width)
         return self._rich_document(line, qfont, width).size().height()
+
+    def _bold(self, qfont: QFont) -> QFont:
+        return self.fonts.small_bold if qfont is self.fonts.small else self.fonts.bold
 
     def _draw_line(self, line: Line, qfont: QFont, rect: QRectF) -> None:
         painter = self.painter
         if _simple(line):
             painter.setFont(qfont)
             painter.drawText(rect, WRAP, _plain(_line_text(line)))
+            return
+        labelled = _labelled(line)
+        if labelled is not None:
+            label, rest = labelled
+            bold = self._bold(qfont)
+            height = self._measure(label, bold, rect.width())
+            painter.setFont(bold)
+            painter.drawText(QRectF(rect.x(), rect.y(), rect.width(), height), WRAP, label)
+            self._draw_line(rest, qfont, rect.adjusted(0, height, 0, 0))
             return
         document = self._rich_document(line, qfont, rect.width())
         painter.save()
