@@ -43,6 +43,7 @@ from retro_desk.templates import (
 from retro_desk.timefmt import is_valid_zone
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.template_dialog import TemplateNameDialog
+from retro_desk.ui.write_up_fields import WRITE_UP_KEYS, WriteUpFields
 
 KIND_CHOICES = (
     ("own", "Our own incident"),
@@ -159,6 +160,7 @@ class NewSessionDialog(QDialog):
         form.addRow("&Participants", self.participants)
         form.addRow("S&ummary", self.summary)
         form.addRow("&Source links", self.source_links)
+        self.write_up = WriteUpFields(self, form)
         moves = QHBoxLayout()
         moves.addWidget(up)
         moves.addWidget(down)
@@ -332,6 +334,11 @@ class NewSessionDialog(QDialog):
             self.error.setText(f"“{zone}” is not a time zone name, such as Europe/Berlin.")
             return None
         picked = self.incident_date.date()
+        day = date(picked.year(), picked.month(), picked.day()).isoformat()
+        write_up = self.write_up.values(zone, day)
+        if isinstance(write_up, str):
+            self.error.setText(write_up)
+            return None
         session = Session(
             uuid=str(uuid.uuid4()),
             title=title,
@@ -342,6 +349,7 @@ class NewSessionDialog(QDialog):
             summary=self.summary.toPlainText().strip(),
             source_links=self.links(),
             status="draft",
+            **write_up,  # type: ignore[arg-type]
         )
         return Retro(
             session=session,
@@ -367,6 +375,7 @@ class NewSessionDialog(QDialog):
         self.facilitator.setText(session.facilitator)
         self.summary.setPlainText(session.summary)
         self.source_links.setPlainText("\n".join(session.source_links))
+        self.write_up.load(session)
         for widget in self._agenda_parts:
             widget.setVisible(False)
         self.form.setRowVisible(self.participants, False)
@@ -383,6 +392,7 @@ class NewSessionDialog(QDialog):
             "title": s.title, "kind": s.kind, "incident_date": s.incident_date,
             "timezone": s.timezone, "facilitator": s.facilitator, "summary": s.summary,
             "source_links": s.source_links,
+            **{key: getattr(s, key) for key in WRITE_UP_KEYS},
         }
 
     @classmethod
