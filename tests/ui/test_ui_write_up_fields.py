@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from retro_desk.export import markdown_text
+from retro_desk.export import markdown_text, session_file
+from retro_desk.paths import resource
+from retro_desk.storage import Store
+from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.new_session_dialog import NewSessionDialog
-from tests.ui.test_ui_main_window import db_store, window  # noqa: F401 - fixtures
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, clock: FakeClock, settings: QSettings) -> MainWindow:
+    store = Store.open(tmp_path / "retros.sqlite3")
+    store.create_retro(session_file.read_file(resource("sample_retro.json")))
+    window = MainWindow(store, clock=clock, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_most_recent()
+    yield window
+    store.close()
 
 
 def type_into(qtbot, widget, text: str) -> None:
