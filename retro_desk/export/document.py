@@ -397,7 +397,7 @@ def _timeline(retro: Retro, events: list[Event], clock: Clock, picture: bool) ->
 
 def _timeline_table(header: tuple[str, ...], rows: list[tuple[Line, ...]],
                     decisions: set[int]) -> Table:
-    return Table(header, tuple(rows), widths=(13, 16, 43, 14, 14),
+    return Table(header, tuple(rows), widths=(15, 15, 42, 14, 14),
                  decision_rows=frozenset(decisions))
 
 

@@ -102,6 +102,8 @@ def test_the_pdf_holds_every_section_as_searchable_text(qapp, tmp_path: Path) ->
     text = pdf_text(data)
     # Plain letters, no ligature glyphs: a search for the word finds it as it is.
     assert "certificate" in text and "ﬁ" not in text
+    # A print picture: it tells no one to zoom.
+    assert "zoom" not in text.casefold()
     # Real spaces between words: not one tab in the text a reader copies.
     assert "\t" not in raw_text(data)
     assert f"Retro: {TITLE}" in text
@@ -231,6 +233,7 @@ def test_the_window_exports_markdown_with_its_picture(
     assert png.width() == 2400
     svg = (out / f"{stem}-timeline.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "decision point" in svg
+    assert "listed in the table" in svg and "zoom" not in svg
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [markdown.name, f"{stem}-timeline.png", f"{stem}-timeline.svg"])
     assert f"Exported to {markdown}" in window.status.text()
