@@ -160,7 +160,9 @@ class NewSessionDialog(QDialog):
         form.addRow("&Participants", self.participants)
         form.addRow("S&ummary", self.summary)
         form.addRow("&Source links", self.source_links)
-        self.write_up = WriteUpFields(self, form)
+        # The write-up's fields stand beside the others, so the dialog fits a 720-pixel screen.
+        write_up_form = QFormLayout()
+        self.write_up = WriteUpFields(self, write_up_form)
         moves = QHBoxLayout()
         moves.addWidget(up)
         moves.addWidget(down)
@@ -174,7 +176,11 @@ class NewSessionDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 1)
+        columns.addSpacing(16)
+        columns.addLayout(write_up_form, 1)
+        layout.addLayout(columns)
         template_label = QLabel("Agenda t&emplate", self)
         template_label.setBuddy(self.template)
         templates = QHBoxLayout()
@@ -197,7 +203,7 @@ class NewSessionDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)
         self._load_templates(FOR_KIND["own"].name)
-        self.resize(620, 680)
+        self.resize(1040, 680)
 
     def _kind_changed(self) -> None:
         # A built-in agenda follows the kind; one the facilitator chose stays chosen.

@@ -46,11 +46,11 @@ class WriteUpFields:
             "Notes are personal. Left unticked, exports give the tally and say how many notes"
             " were written, never what they say."
         )
-        form.addRow("Se&verity", self.severity)
+        form.addRow("Severit&y", self.severity)
         form.addRow("&Incident link or ID", self.incident_ref)
-        form.addRow("Ser&vices", self.services)
+        form.addRow("Servi&ces", self.services)
         form.addRow("I&mpact", self.impact)
-        form.addRow("Detecte&d", self.detected)
+        form.addRow("De&tected", self.detected)
         form.addRow("Miti&gated", self.mitigated)
         form.addRow("&Resolved", self.resolved)
         form.addRow("Retro &held on", self.retro_date)
