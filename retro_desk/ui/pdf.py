@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPen,
     QTextDocument,
 )
+from PySide6.QtWidgets import QApplication
 
 from retro_desk.export import Picture, Progress
 from retro_desk.export.document import (
@@ -62,11 +63,12 @@ WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(
 
 def ensure_gui() -> QGuiApplication:
     """The application that fonts and painting need. On the command line there is none yet:
-    make one that draws off screen, so an export works with no display (over SSH, in CI)."""
+    make one that draws off screen, so an export works with no display (over SSH, in CI).
+    A widgets application, so a window opened later in the same process can still be made."""
     app = QGuiApplication.instance()
     if app is None:
-        app = QGuiApplication([sys.argv[0] if sys.argv else "retro-desk", "-platform",
-                               "offscreen"])
+        app = QApplication([sys.argv[0] if sys.argv else "retro-desk", "-platform",
+                            "offscreen"])
     assert isinstance(app, QGuiApplication)
     return app
 
