@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+import retro_desk.export as export_module
 from retro_desk.editor import SessionEditor
 from retro_desk.export import markdown_text
-from retro_desk.ui import close_page
 from retro_desk.ui.close_page import ClosePage
 from retro_desk.ui.page import PageContext
 from tests.ui.conftest import show_page
@@ -174,7 +174,7 @@ def test_a_failed_export_leaves_the_old_file_alone(qtbot, page, tmp_path, monkey
     def refuse(path: Path, data: bytes | str) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(close_page, "write_atomic", refuse)
+    monkeypatch.setattr(export_module, "write_atomic", refuse)
     monkeypatch.setattr(ClosePage, "ask_export_path", lambda parent, name: str(target))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
 
