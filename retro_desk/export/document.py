@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from retro_desk import reflection
 from retro_desk.feelings_tally import tally
@@ -170,6 +171,7 @@ class Clock:
 
     def __init__(self, events: Sequence[Event], tz: str) -> None:
         self.tz = tz
+        self._zone: ZoneInfo | None
         try:
             self._zone = zone(tz)
         except TimeInputError:

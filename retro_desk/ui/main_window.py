@@ -31,8 +31,10 @@ from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
+from retro_desk.ui.accessible import tab_order
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import PageBook, page_type
 from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
@@ -42,7 +44,7 @@ from retro_desk.ui.theme import THEMES, apply_theme
 from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import Place
+    from retro_desk.textref import Place
     from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.context.report_error = self.report_error
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
+        self.later(lambda: self.setWindowIcon(app_icon()))
         self.audience = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.sessions, "Retros")
         self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
+        self.left.setTabToolTip(0, "Every retro; Ctrl+F filters them")
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
         self.left.currentChanged.connect(self._left_tab_changed)
 
@@ -191,6 +195,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab reads the window as the eye does: the list on the left, the page, the side."""
+        tab_order(self.left.tabBar(), self.sessions, self.search_tab, self.stack, self.side)
 
     def _prepare_text_field(self, widget: QWidget) -> None:
         """Every field a person types into: no length cap, and blame language highlighted."""
@@ -210,6 +219,7 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(self._search)
             self.search_tab.setFocusProxy(self._search)
+            self._order_tabs()
         return self._search
 
     def _left_tab_changed(self, index: int) -> None:
@@ -220,6 +230,7 @@ class MainWindow(QMainWindow):
         """Make a phase page the first time it is needed, showing the open retro."""
         page = page_type(phase)(self.context, self)
         self.stack.addWidget(page)
+        self._order_tabs()
         if self.editor is not None:
             page.set_editor(self.editor)
         return page

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.page import PageContext
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import LocatedFinding, Place
+    from retro_desk.reflection import LocatedFinding
+    from retro_desk.textref import Place
 
 # Findings are recomputed for the whole retro, so a burst of typing is matched once.
 REFRESH_MS = 400
@@ -40,7 +42,8 @@ class ReflectionPanel(QWidget):
         self.editor: SessionEditor | None = None
         self.findings: list[LocatedFinding] = []
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Language reflection findings")
+        describe(self.list, "Language reflection findings", "Blame phrases found in this retro;"
+                 " Enter shows one where it was typed, R, N and O mark it")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._jump)
         self.setFocusProxy(self.list)  # Alt+L lands in the findings
