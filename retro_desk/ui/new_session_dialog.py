@@ -220,7 +220,8 @@ class NewSessionDialog(QDialog):
         layout.addWidget(buttons)
         # Tab goes down the dialog as it reads; the minutes of each phase follow the agenda.
         self._after_agenda: tuple[QWidget, ...] = (up, down, buttons)
-        tab_order(self.source_links, self.template, self.save_template_button,
+        tab_order(self.source_links, *self.write_up.widgets(), self.template,
+                  self.save_template_button,
                   self.delete_template_button, self.agenda, *self._after_agenda)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QPla
 
 from retro_desk.model import Session
 from retro_desk.timefmt import TimeInputError, parse_date, parse_instant, parse_quick_time, zone
+from retro_desk.ui.accessible import describe
 
 SEVERITIES = ("", "SEV-1", "SEV-2", "SEV-3", "SEV-4")
 TIME_HINT = "14:32 on the incident date, or 2026-11-21 09:30"
@@ -23,7 +24,6 @@ class WriteUpFields:
         self.severity = QComboBox(parent)
         self.severity.setEditable(True)
         self.severity.addItems(SEVERITIES)
-        self.severity.setAccessibleName("Severity")
         self.incident_ref = QLineEdit(parent)
         self.incident_ref.setPlaceholderText("Link or ID in your incident tracker")
         self.services = QLineEdit(parent)
@@ -46,6 +46,20 @@ class WriteUpFields:
             "Notes are personal. Left unticked, exports give the tally and say how many notes"
             " were written, never what they say."
         )
+        for widget, name, description in (
+            (self.severity, "Severity", "How severe the incident was, as your team grades it"),
+            (self.incident_ref, "Incident link or ID", "Where the incident is tracked"),
+            (self.services, "Services", "The services affected, separated by commas"),
+            (self.impact, "Impact", "Who or what was affected, and how much"),
+            (self.detected, "Detected", f"When the incident was detected: {TIME_HINT}"),
+            (self.mitigated, "Mitigated", f"When its impact was mitigated: {TIME_HINT}"),
+            (self.resolved, "Resolved", f"When it was resolved: {TIME_HINT}"),
+            (self.retro_date, "Retro held on", "The day of the retro, year-month-day"),
+            (self.owner, "Owner", "Who owns the write-up and its follow-ups"),
+            (self.feeling_notes, "Include feelings notes in exports",
+             "Unticked, exports give the feelings tally and how many notes, never the notes"),
+        ):
+            describe(widget, name, description)
         form.addRow("Severit&y", self.severity)
         form.addRow("&Incident link or ID", self.incident_ref)
         form.addRow("Servi&ces", self.services)
@@ -56,6 +70,11 @@ class WriteUpFields:
         form.addRow("Retro &held on", self.retro_date)
         form.addRow("O&wner", self.owner)
         form.addRow("", self.feeling_notes)
+
+    def widgets(self) -> list[QWidget]:
+        """The fields in the order they are shown, for Tab."""
+        return [self.severity, self.incident_ref, self.services, self.impact, self.detected,
+                self.mitigated, self.resolved, self.retro_date, self.owner, self.feeling_notes]
 
     def load(self, session: Session) -> None:
         self.severity.setCurrentText(session.severity)
