@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from retro_desk import __version__
 from retro_desk.paths import resolve_db_path, user_config_dir
-from retro_desk.storage import NotFound, StorageError, Store
+from retro_desk.storage import DuplicateSession, NotFound, StorageError, Store
 from retro_desk.storage.errors import OlderDatabase
 from retro_desk.storage.lock import InstanceLock
 
@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window with the most recent session and exit once it is painted",
     )
     parser.add_argument(
+        "--safe",
+        action="store_true",
+        help="open every retro on its first phase (if one will not open where it was left)",
+    )
+    parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
         help="add Retro Desk to this desktop's applications (Linux: launcher entry, icon,"
@@ -88,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE (atomically; Markdown also writes the timeline picture beside it);"
         " '-' or none: standard output",
     )
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE even if it is read-only (it stays read-only)")
 
     importing = command("import", "import a session file; prints the new session's ID")
     importing.add_argument("file", metavar="FILE")
@@ -200,11 +207,12 @@ def _run(args: argparse.Namespace) -> int:
         # The window loads the rules once it is on screen: nothing before needs them.
         file = Path(args.open_file) if args.open_file is not None else None
         return int(run_app(db_path, exit_when_ready=args.exit_when_ready,
-                           configure_language=_configure_language, open_file=file))
+                           configure_language=_configure_language, open_file=file,
+                           safe=args.safe))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":
-        return _export(db_path, args.id, args.format, args.output)
+        return _export(db_path, args.id, args.format, args.output, args.force)
     if args.command == "import":
         return _import(db_path, Path(args.file), args.copy)
     if args.command == "search":
@@ -327,12 +335,23 @@ def _find_session(store: Store, ident: str) -> int:
     )
 
 
-def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
+def _export(
+    db_path: Path, ident: str, fmt: str, output: str | None, force: bool = False
+) -> int:
     from retro_desk.export import export
 
     to_stdout = output in (None, "-")
     if fmt == "pdf" and to_stdout and sys.stdout.isatty():
         raise UsageError("a PDF is not for the terminal: add -o FILE (or pipe it)")
+    if not to_stdout:
+        from retro_desk.files import UnsafeTarget, check_target
+
+        try:
+            # Before anything is read or drawn: a refused target costs the user nothing.
+            check_target(Path(str(output)), force=force, protected=[db_path])
+        except UnsafeTarget as error:
+            hint = " (add --force to replace it; it stays read-only)" if error.forceable else ""
+            raise CommandError(f"cannot write {output}: {error.strerror}{hint}") from error
     store = _open_for_reading(db_path)
     retro = store.load_retro(_find_session(store, ident))
     if fmt != "json":
@@ -345,7 +364,7 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
     target = sys.stdout.buffer if to_stdout else Path(str(output))
     try:
         sys.stdout.flush()
-        export(retro, fmt, target, drawing=drawing)
+        export(retro, fmt, target, drawing=drawing, force=force, protected=[db_path])
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             raise
@@ -368,7 +387,13 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
                 "add --copy to import a second copy"
             )
         retro.session.uuid = str(uuid.uuid4())
-    session_id = store.create_retro(retro)
+    try:
+        session_id = store.create_retro(retro)
+    except DuplicateSession as error:
+        # Another import of the same file finished between the check above and this one.
+        raise CommandError(
+            f"{file}: {error}; add --copy to import a second copy"
+        ) from error
     # The ID alone on standard output, for scripts; the words for people on standard error.
     print(session_id)
     print(f"Imported {_terminal(retro.session.title)} as session {session_id}", file=sys.stderr)
@@ -438,20 +463,22 @@ def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
 
     if not db_path.exists():
         raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
-    lock = InstanceLock(db_path)
+    # The file is checked before the lock is taken: a refused file gets no .lock beside it.
+    store = Store.open(db_path)
     try:
-        locked = lock.acquire()
-    except OSError as error:
-        raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
-    try:
-        if not locked:
-            # The window would go on showing a timeline without these events.
-            raise CommandError(
-                f"{db_path} is open in a Retro Desk window; import there (File ▸ Import"
-                " timeline CSV…) or close the window first"
-            )
-        store = Store.open(db_path)
+        lock = InstanceLock(db_path, holder="import-timeline")
         try:
+            # Another import-timeline holds the lock for a moment only: wait for it.
+            locked = lock.acquire(wait_for_commands=30.0)
+        except OSError as error:
+            raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
+        try:
+            if not locked:
+                # The window would go on showing a timeline without these events.
+                raise CommandError(
+                    f"{db_path} is open in a Retro Desk window ({lock.holder()}); import"
+                    " there (File ▸ Import timeline CSV…) or close the window first"
+                )
             session_id = _find_session(store, ident)
             session = store.get_session(session_id)
             try:
@@ -462,9 +489,9 @@ def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
                 raise CommandError(f"{file}: {timeline.problem_summary()}")
             added = store.add_items(session_id, timeline.events)
         finally:
-            store.close()
+            lock.release()
     finally:
-        lock.release()
+        store.close()
     noun = "event" if len(added) == 1 else "events"
     print(f"Added {len(added)} {noun} to session {session_id} ({session.title!r})")
     return 0

@@ -70,12 +70,17 @@ def export(
     drawing: Drawing | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> list[Path]:
     """Write `retro` as `fmt` to a file (atomically) or a binary stream; returns the files
     written. Markdown to a file also writes the timeline picture beside it (when `drawing`
     is given), pictures first, so the document never points at a missing file. A PDF needs
-    `drawing`. Raises ValueError for an unknown format, OSError when a file cannot be written.
+    `drawing`. A file is written as `files.write_atomic` writes (`force`, `protected`: what
+    it may replace). Raises ValueError for an unknown format, OSError (UnsafeTarget among
+    them) when a file cannot or must not be written.
     """
+    protected = list(protected)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     written: list[Path] = []
@@ -83,7 +88,7 @@ def export(
     def put(path: Path | BinaryIO, data: bytes | str) -> None:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         if isinstance(path, Path):
-            write_atomic(path, payload)
+            write_atomic(path, payload, force=force, protected=protected)
             written.append(path)
         else:
             path.write(payload)
