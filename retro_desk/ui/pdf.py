@@ -320,7 +320,7 @@ class _PdfWriter:
     def _figure(self, block: Figure) -> None:
         if self.picture is None:
             return
-        image = QImage.fromData(self.picture.png, "PNG")
+        image = QImage.fromData(self.picture.png)
         if image.isNull():
             return
         width = self.width
