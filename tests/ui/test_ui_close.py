@@ -171,7 +171,7 @@ def test_a_failed_export_leaves_the_old_file_alone(qtbot, page, tmp_path, monkey
     target = tmp_path / "retro.md"
     target.write_text("the older export", encoding="utf-8")
 
-    def refuse(path: Path, data: bytes | str) -> None:
+    def refuse(path: Path, data: bytes | str, **options: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(export_module, "write_atomic", refuse)
