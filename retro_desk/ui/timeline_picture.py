@@ -229,7 +229,7 @@ def export_picture(events: Sequence[Event], tz_name: str, title: str) -> Exporte
     with its text kept as text (searchable, and sharp at any size)."""
     font = export_font()
     layout = layout_timeline(events, tz_name, EXPORT_WIDTH, text_metrics(font),
-                             lanes=EXPORT_LANES)
+                             lanes=EXPORT_LANES, printed=True)
     size = QSize(math.ceil(layout.width), math.ceil(layout.height))
     return ExportedPicture(_png(layout, font, size), _svg(layout, font, size, title),
                            size.width(), size.height())
