@@ -29,7 +29,7 @@ from retro_desk.ui.export_documents import (  # noqa: E402
     pdf_document,
     timeline_picture,
 )
-from retro_desk.ui.timeline_picture import text_metrics  # noqa: E402
+from retro_desk.ui.widgets.timeline_picture import text_metrics  # noqa: E402
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from retro_desk.files import write_atomic
 from retro_desk.html_export import TimelineImage, png_data_uri, render_html
 from retro_desk.model import Retro
 from retro_desk.timeline_layout import one_line
-from retro_desk.ui.timeline_picture import ExportedPicture, export_picture
+from retro_desk.ui.widgets.timeline_picture import ExportedPicture, export_picture
 
 FORMATS = ("html", "pdf")
 # The PDF is laid out at 96 dots per inch, as on screen, so the picture's pixels map simply.

@@ -34,17 +34,17 @@ from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.fonts import rescale_all
-from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.pages import PageBook, page_type
-from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
-from retro_desk.ui.session_list import SessionList
-from retro_desk.ui.side_panel import SidePanel
+from retro_desk.ui.pages.book import PageBook, page_type
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.theme import THEMES, apply_theme
-from retro_desk.ui.timer_widget import TimerWidget
+from retro_desk.ui.widgets.phase_stepper import PhaseStepper, PromptLabel
+from retro_desk.ui.widgets.session_list import SessionList
+from retro_desk.ui.widgets.side_panel import SidePanel
+from retro_desk.ui.widgets.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
     from retro_desk.reflection import Place
-    from retro_desk.ui.search_panel import SearchPanel
+    from retro_desk.ui.widgets.search_panel import SearchPanel
 
 TICK_MS = 250
 TIMER_PX = 56
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
     def search(self) -> SearchPanel:
         """The Search tab's panel, built (and its module imported) on first use."""
         if self._search is None:
-            from retro_desk.ui.search_panel import SearchPanel
+            from retro_desk.ui.widgets.search_panel import SearchPanel
 
             self._search = SearchPanel(self.store.search, self.search_tab)
             self._search.hit_chosen.connect(self.open_search_hit)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
             self.open_session(sessions[0].id)
 
     def new_retro(self) -> None:
-        from retro_desk.ui.new_session_dialog import NewSessionDialog
+        from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 
         retro = NewSessionDialog.ask(self, self.store)
         self.activateWindow()
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
     def edit_details(self) -> None:
         if not self.editor:
             return
-        from retro_desk.ui.new_session_dialog import NewSessionDialog
+        from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 
         changes = NewSessionDialog.ask_details(self, self.editor.retro.session)
         self.activateWindow()
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        from retro_desk.ui.csv_import_dialog import CsvImportDialog
+        from retro_desk.ui.dialogs.csv_import_dialog import CsvImportDialog
 
         editor = self.editor
         events = CsvImportDialog.ask(self, Path(path), editor.retro.session)
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
             return
         agenda = self.editor.retro.agenda
         from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
-        from retro_desk.ui.template_dialog import TemplateNameDialog
+        from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
 
         saved = self.context.guard(self.store.agenda_templates) or []
         name = TemplateNameDialog.ask(self, [t.name for t in saved], plan_summary(agenda))
@@ -667,7 +667,7 @@ class MainWindow(QMainWindow):
     # -- view ------------------------------------------------------------------------------
 
     def toggle_audience(self) -> None:
-        from retro_desk.ui.audience_window import AudienceWindow
+        from retro_desk.ui.audience.audience_window import AudienceWindow
 
         if self.audience is None:
             self.audience = AudienceWindow(self)
@@ -784,7 +784,7 @@ def forget_module_sources() -> None:
 
 def _highlight(widget: QWidget) -> None:
     # Imported here: the highlighter is attached after the first paint, not before.
-    from retro_desk.ui.blame_highlight import attach
+    from retro_desk.ui.widgets.blame_highlight import attach
 
     if isValid(widget):
         attach(widget)

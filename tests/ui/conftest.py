@@ -11,7 +11,7 @@ from retro_desk import session_file
 from retro_desk.editor import SessionEditor
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.page import PhasePage
+from retro_desk.ui.pages.page import PhasePage
 from tests.fakes import FakeClock
 
 

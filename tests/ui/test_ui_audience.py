@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 from retro_desk.model import PHASE_TITLES, PHASES, Action
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import Store
-from retro_desk.ui.audience_window import NO_RETRO, AudienceWindow
+from retro_desk.ui.audience.audience_window import NO_RETRO, AudienceWindow
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.reflection_panel import ReflectionPanel
-from retro_desk.ui.side_panel import PrivateNotes, SidePanel
+from retro_desk.ui.widgets.reflection_panel import ReflectionPanel
+from retro_desk.ui.widgets.side_panel import PrivateNotes, SidePanel
 from tests.fakes import FakeClock
 from tests.ui.windows import open_audience, open_window, press, sample_store
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 
 from retro_desk.editor import SessionEditor
 from retro_desk.export import markdown_document
-from retro_desk.ui import close_page
-from retro_desk.ui.close_page import ClosePage
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages import close_page
+from retro_desk.ui.pages.close_page import ClosePage
+from retro_desk.ui.pages.page import PageContext
 from tests.ui.conftest import show_page
 
 SAMPLE_VOTES = [4, 5, 3, 4, 4]

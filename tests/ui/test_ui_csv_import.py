@@ -16,7 +16,7 @@ from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.timeline_csv import read_timeline
 from retro_desk.ui import main_window as main_window_module
-from retro_desk.ui.csv_import_dialog import PROBLEM, TIME, CsvImportDialog, CsvRowsModel
+from retro_desk.ui.dialogs.csv_import_dialog import PROBLEM, TIME, CsvImportDialog, CsvRowsModel
 from retro_desk.ui.main_window import MainWindow
 from tests.fakes import FakeClock
 

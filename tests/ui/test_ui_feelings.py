@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from retro_desk.editor import SessionEditor
 from retro_desk.model import Feeling
-from retro_desk.ui.feelings_page import EMPTY_HINT, FeelingsPage
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.feelings_page import EMPTY_HINT, FeelingsPage
+from retro_desk.ui.pages.page import PageContext
 from tests.ui.conftest import show_page
 
 SAMPLE_FEELINGS = 8

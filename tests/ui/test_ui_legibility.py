@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from retro_desk.model import PHASES
 from retro_desk.storage import Store
-from retro_desk.ui.audience_window import AudienceWindow
+from retro_desk.ui.audience.audience_window import AudienceWindow
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.theme import (
     DARK,

@@ -227,7 +227,7 @@ def test_audience_window_mirrors_phase_and_hides_private_notes(qtbot, window) ->
 def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None:
     from PySide6.QtCore import QTimer
 
-    from retro_desk.ui.new_session_dialog import NewSessionDialog
+    from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 
     def edit() -> None:
         dialog = QApplication.activeModalWidget()

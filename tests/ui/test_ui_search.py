@@ -17,8 +17,8 @@ from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.storage.search import RetroMatches, SearchHit
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.search_panel import HtmlRole, SearchPanel, SearchResultsModel
-from retro_desk.ui.timeline_model import DESCRIPTION
+from retro_desk.ui.pages.timeline_model import DESCRIPTION
+from retro_desk.ui.widgets.search_panel import HtmlRole, SearchPanel, SearchResultsModel
 from tests.fakes import FakeClock
 
 

@@ -14,10 +14,10 @@ from retro_desk.agenda import default_agenda
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.templates import template_from_agenda
-from retro_desk.ui import new_session_dialog as dialog_module
+from retro_desk.ui.dialogs import new_session_dialog as dialog_module
+from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
+from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.new_session_dialog import NewSessionDialog
-from retro_desk.ui.template_dialog import TemplateNameDialog
 from tests.fakes import FakeClock
 
 

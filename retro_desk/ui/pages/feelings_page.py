@@ -44,12 +44,12 @@ from retro_desk.editor import Change
 from retro_desk.feelings_tally import tally
 from retro_desk.language import find_blame
 from retro_desk.model import Feeling, Participant
-from retro_desk.ui.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
-from retro_desk.ui.flow_layout import FlowLayout
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.list_page import delete_action
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.list_page import delete_action
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
+from retro_desk.ui.widgets.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
+from retro_desk.ui.widgets.flow_layout import FlowLayout
 from retro_desk.vocabulary import FeelingWord, is_blame_word
 
 # Next and previous speaker: the platform's first Forward and Back keys, Alt+Right and Alt+Left

@@ -44,9 +44,8 @@ from retro_desk.editor import Change
 from retro_desk.model import Event
 from retro_desk.reflection import Place
 from retro_desk.timefmt import TimeInputError, parse_quick_time
-from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.theme import current_palette
-from retro_desk.ui.timeline_model import (
+from retro_desk.ui.pages.page import PageContext, PhasePage
+from retro_desk.ui.pages.timeline_model import (
     ACTOR,
     DECISION,
     DESCRIPTION,
@@ -55,7 +54,8 @@ from retro_desk.ui.timeline_model import (
     TIME,
     TimelineModel,
 )
-from retro_desk.ui.timeline_picture import TimelinePicture
+from retro_desk.ui.theme import current_palette
+from retro_desk.ui.widgets.timeline_picture import TimelinePicture
 
 ACTOR_MAX_LENGTH = 40
 # Rows looked at to size the time and flag columns to their contents.

@@ -25,7 +25,7 @@ from retro_desk.questions import questions_for
 from retro_desk.reflection import Place
 from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 
 EMPTY_HINT = "Mark decision points in the timeline (Ctrl+D) to discuss them here."
 EXTERNAL_NOTE = (

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QW
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import ParkingItem
-from retro_desk.ui.list_page import TextListPanel
-from retro_desk.ui.page import PageContext
-from retro_desk.ui.reflection_panel import ReflectionPanel
+from retro_desk.ui.pages.list_page import TextListPanel
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.widgets.reflection_panel import ReflectionPanel
 
 IDLE_SAVE_MS = 800
 

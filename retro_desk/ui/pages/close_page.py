@@ -32,7 +32,7 @@ from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
 from retro_desk.model import ROTI_RANGE
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
 
 IDLE_SAVE_MS = 800

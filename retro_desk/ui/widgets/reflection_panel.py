@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.page import PageContext
 
 if TYPE_CHECKING:
     from retro_desk.reflection import LocatedFinding, Place
@@ -110,7 +110,7 @@ class ReflectionPanel(QWidget):
         # Imported here: the matching is not needed before the window has been painted.
         from retro_desk.language import category_title
         from retro_desk.reflection import STATE_LABELS, retro_findings
-        from retro_desk.ui.blame_highlight import tooltip_text
+        from retro_desk.ui.widgets.blame_highlight import tooltip_text
 
         self._timer.stop()
         editor = self.editor

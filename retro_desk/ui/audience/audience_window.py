@@ -28,11 +28,11 @@ from retro_desk.feelings_tally import Counts, tally
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, Event, Retro
 from retro_desk.questions import phase_prompt, questions_for
 from retro_desk.timefmt import format_duration, sort_key
-from retro_desk.ui.feelings_tally import FeelingsTally
-from retro_desk.ui.opening_page import ground_rules
-from retro_desk.ui.rationality_page import clock
-from retro_desk.ui.timeline_picture import TimelinePicture
-from retro_desk.ui.timer_widget import TimerWidget
+from retro_desk.ui.pages.opening_page import ground_rules
+from retro_desk.ui.pages.rationality_page import clock
+from retro_desk.ui.widgets.feelings_tally import FeelingsTally
+from retro_desk.ui.widgets.timeline_picture import TimelinePicture
+from retro_desk.ui.widgets.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
     from retro_desk.ui.main_window import MainWindow

@@ -41,8 +41,8 @@ from retro_desk.templates import (
     with_builtins,
 )
 from retro_desk.timefmt import is_valid_zone
-from retro_desk.ui.blame_highlight import attach as attach_highlighter
-from retro_desk.ui.template_dialog import TemplateNameDialog
+from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
+from retro_desk.ui.widgets.blame_highlight import attach as attach_highlighter
 
 KIND_CHOICES = (
     ("own", "Our own incident"),
