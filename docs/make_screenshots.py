@@ -78,9 +78,9 @@ def main(out: Path = DOCS) -> int:
         apply_theme(app, theme)
         window.go_to_phase(phase)
         # Two minutes and eighteen seconds into each phase: 07:42 left of ten minutes.
-        window.reset_timer()
+        window.commands.reset_timer()
         if window.timer is not None and not window.timer.running:
-            window.toggle_timer()
+            window.commands.toggle_timer()
         clock.now += 138
         if phase == 1:
             feelings.previous_speaker()

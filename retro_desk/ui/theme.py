@@ -130,3 +130,17 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def refresh_styles() -> None:
+    """Make every widget take the palette now in force.
+
+    A widget with a style sheet keeps the colours it was polished with when the application
+    palette changes (lists, tables and chips stayed light in dark): its sheet is set again.
+    """
+    for widget in QApplication.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        widget.update()

@@ -39,6 +39,7 @@ def settings(tmp_path: Path) -> QSettings:
 def show_page(qtbot, page: PhasePage, editor: SessionEditor) -> PhasePage:
     """A page on its own, as the main window shows it: fed every change, active, focused."""
     qtbot.addWidget(page)
+    page.context.live.open(editor, None)
     page.set_editor(editor)
     # The main window forwards every change to every page; here the test does.
     editor.listeners.append(page.on_change)

@@ -20,7 +20,7 @@ from retro_desk import cli, session_file
 from retro_desk.model import Retro
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui import main_window as main_window_module
+from retro_desk.ui import commands as main_window_module
 from retro_desk.ui.export_documents import export_document, html_document, pdf_document
 from retro_desk.ui.main_window import MainWindow
 from tests.fakes import FakeClock

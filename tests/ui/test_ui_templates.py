@@ -216,7 +216,7 @@ def test_save_the_open_retros_agenda_then_replace_it(qtbot, window, store: Store
     window.go_to_phase(1)
     window.editor.retro.agenda[2].planned_seconds = 30 * 60
     name_template(qtbot, "checkout STYLE", check)
-    window.save_agenda_template()
+    window.commands.save_agenda_template()
     assert seen == {
         "button": "Replace",
         "note": "A template called “Checkout style” is saved already; saving replaces it.",
@@ -243,7 +243,7 @@ def test_a_new_retro_from_the_window_offers_the_saved_templates(qtbot, window, s
                 new.reject()
 
     QTimer.singleShot(0, fill)
-    window.new_retro()
+    window.commands.new_retro()
     assert seen == [[
         "60-minute incident review (built in)", "30-minute external-incident study (built in)",
         "Team habit",

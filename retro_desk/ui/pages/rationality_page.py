@@ -117,7 +117,6 @@ class RationalityPage(PhasePage):
     """Decision points on the left; the chosen one's event and question cards on the right."""
 
     phase = "rationality"
-    currentChanged = Signal()
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -341,7 +340,11 @@ class RationalityPage(PhasePage):
             for category, card in self.cards.items():
                 card.load(answers.get(category, ""))
             self.scroll.verticalScrollBar().setValue(0)
-            self.currentChanged.emit()
+            self._tell_live()
+
+    def _tell_live(self) -> None:
+        """The room follows the decision point and card shown here."""
+        self.context.live.discuss(self._event.key if self._event else None, self._category)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         card = watched.parent()
@@ -350,7 +353,7 @@ class RationalityPage(PhasePage):
                 self.scroll.ensureWidgetVisible(card, 0, 12)
                 if card.category != self._category:
                     self._category = card.category
-                    self.currentChanged.emit()
+                    self._tell_live()
             elif event.type() == QEvent.Type.FocusOut:
                 self.commit_pending()
         return super().eventFilter(watched, event)

@@ -1,0 +1,354 @@
+"""What every menu command and shortcut does: one small method each over the core.
+
+The action table (actions.py) names these methods; the main window only lays out and wires.
+Dialogs and message boxes are imported where they are opened: making their Qt classes costs
+start-up time, and none is shown before the first paint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from retro_desk.files import write_atomic
+from retro_desk.model import Retro
+from retro_desk.storage import StorageError
+from retro_desk.ui.theme import THEMES, apply_theme, current_palette
+
+if TYPE_CHECKING:
+    from retro_desk.ui.main_window import MainWindow
+
+ZOOM_STEP = 1.15
+
+
+class Commands:
+    """The commands of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- retros ----------------------------------------------------------------------------
+
+    def new_retro(self) -> None:
+        from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
+
+        window = self.window
+        retro = NewSessionDialog.ask(window, window.store)
+        window.activateWindow()
+        if retro is None:
+            return
+        session_id = window.context.guard(lambda: window.store.create_retro(retro))
+        if session_id is not None:
+            window.refresh_sessions()
+            window.open_session(session_id)
+
+    def edit_details(self) -> None:
+        window, editor = self.window, self.window.editor
+        if not editor:
+            return
+        from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
+
+        changes = NewSessionDialog.ask_details(window, editor.retro.session)
+        window.activateWindow()
+        if changes:
+            window.context.guard(lambda: editor.update_session(**changes))
+            for page in window.pages.built():
+                page.reload()
+
+    def import_file(self) -> None:
+        import uuid
+
+        from retro_desk import session_file
+
+        window = self.window
+        path = ask_open_path(window, "Import session file", "Retro Desk session (*.json)")
+        if not path:
+            return
+        try:
+            retro = session_file.read_file(Path(path))
+        except session_file.SessionFileError as error:
+            window.show_message("Cannot import", f"{path}\n\n{error}")
+            return
+        existing = window.context.guard(lambda: window.store.find_by_uuid(retro.session.uuid))
+        if existing is not None:
+            if not confirm(window, "Already imported",
+                           "This retro is already here. Import a second copy?"):
+                window.open_session(existing)
+                return
+            retro.session.uuid = str(uuid.uuid4())
+        session_id = window.context.guard(lambda: window.store.create_retro(retro))
+        if session_id is not None:
+            window.refresh_sessions()
+            window.open_session(session_id)
+
+    def import_timeline_csv(self) -> None:
+        """Add the events of a CSV file to the open retro's timeline, after a preview."""
+        window, editor = self.window, self.window.editor
+        if not editor:
+            return
+        path = ask_open_path(
+            window, "Import timeline CSV", "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if not path:
+            return
+        from retro_desk.ui.dialogs.csv_import_dialog import CsvImportDialog
+
+        events = CsvImportDialog.ask(window, Path(path), editor.retro.session)
+        window.activateWindow()
+        if not events:
+            return
+        added = window.context.guard(lambda: editor.import_events(events))
+        if added:
+            noun = "event" if len(added) == 1 else "events"
+            window.set_status(f"Imported {len(added)} {noun} into the timeline; Ctrl+Z takes"
+                              " them out again")
+
+    def save_agenda_template(self) -> None:
+        """Keep the open retro's agenda (its plan) as a template for new retros."""
+        window, editor = self.window, self.window.editor
+        if not editor:
+            return
+        agenda = editor.retro.agenda
+        from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
+        from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
+
+        saved = window.context.guard(window.store.agenda_templates) or []
+        name = TemplateNameDialog.ask(window, [t.name for t in saved], plan_summary(agenda))
+        window.activateWindow()
+        if name is None:
+            return
+        try:
+            window.store.save_agenda_template(template_from_agenda(name, agenda))
+        except TemplateError as error:
+            window.show_message("Template not saved", str(error))
+            return
+        except StorageError as error:
+            window.report_error(error)
+            return
+        window.set_status(f"Saved the agenda as the template “{name}”; choose it in a new retro")
+
+    def delete_retro(self) -> None:
+        window, editor = self.window, self.window.editor
+        if not editor:
+            return
+        title = editor.retro.session.title
+        if not confirm(window, "Delete retro", f"Delete “{title}” and everything in it?"
+                       " This cannot be undone."):
+            return
+        try:
+            window.store.delete_session(editor.session_id)
+        except StorageError as error:
+            window.report_error(error)
+            return
+        window.show_retro(None)
+        window.refresh_sessions()
+
+    def mark_closed(self) -> None:
+        window, editor = self.window, self.window.editor
+        if editor:
+            window.pause_and_save()
+            window.context.guard(lambda: editor.update_session(status="closed"))
+
+    def quit(self) -> None:
+        self.window.close()
+
+    # -- export (the exporters import on first use: not needed to open the window) ---------
+
+    def export_markdown(self) -> None:
+        from retro_desk.ui.export_documents import write_markdown
+
+        # The timeline picture goes beside the document, as name-timeline.svg and .png.
+        self._export("md", "Markdown (*.md)", write_markdown)
+
+    def export_json(self) -> None:
+        self._export("json", "Retro Desk session (*.json)", write_session_file)
+
+    def export_html(self) -> None:
+        from retro_desk.ui.export_documents import write_html
+
+        self._export("html", "Web page (*.html)", write_html)
+
+    def export_pdf(self) -> None:
+        from retro_desk.ui.export_documents import write_pdf
+
+        self._export("pdf", "PDF document (*.pdf)", write_pdf)
+
+    def _export(
+        self, suffix: str, file_filter: str, write: Callable[[Retro, Path], object]
+    ) -> None:
+        window, editor = self.window, self.window.editor
+        if not editor:
+            return
+        name = f"{safe_file_stem(editor.retro.session.title)}.{suffix}"
+        path = ask_save_path(window, "Export", name, file_filter)
+        if not path:
+            return
+        try:
+            write(editor.retro, Path(path))
+        except OSError as error:
+            window.show_message("Export failed", f"Cannot write {path}: {error.strerror or error}")
+            return
+        window.set_status(f"Exported to {path}")
+
+    # -- edits -----------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        editor = self.window.editor
+        if editor:
+            self.window.context.guard(editor.undo_stack.undo)
+
+    def redo(self) -> None:
+        editor = self.window.editor
+        if editor:
+            self.window.context.guard(editor.undo_stack.redo)
+
+    def focus_filter(self) -> None:
+        window = self.window
+        window.left.setCurrentWidget(window.sessions)
+        window.show_left(True)
+        window.sessions.filter.setFocus()
+        window.sessions.filter.selectAll()
+
+    def search_all(self) -> None:
+        self.window.show_left(True)
+        self.window.search_all()
+
+    def focus_entry(self) -> None:
+        self.window.focus_entry()
+
+    # -- timer and phases ------------------------------------------------------------------
+
+    def toggle_timer(self) -> None:
+        window, timer, editor = self.window, self.window.timer, self.window.editor
+        if timer:
+            timer.toggle()
+            window.save_timer()
+            if timer.running and editor and editor.retro.session.status == "draft":
+                window.context.guard(lambda: editor.update_session(status="live"))
+            window.tick()
+
+    def add_minute(self) -> None:
+        if self.window.timer:
+            self.window.timer.add_time(60)
+            self.window.save_timer()
+            self.window.tick()
+
+    def reset_timer(self) -> None:
+        if self.window.timer:
+            self.window.timer.reset()
+            self.window.save_timer()
+            self.window.tick()
+
+    def rebalance(self) -> None:
+        timer = self.window.timer
+        if not timer:
+            return
+        timer.rebalance()
+        self.window.save_timer()
+        offset = timer.projected_end_offset()
+        if offset < -30:
+            self.window.set_status("Ahead of time: the remaining phases keep their plans, and the"
+                                   " meeting ends early")
+        else:
+            self.window.set_status("Remaining phases rebalanced to keep the planned end time")
+        self.window.tick()
+
+    def next_phase(self) -> None:
+        if self.window.timer:
+            self.window.go_to_phase(self.window.timer.current + 1)
+
+    def previous_phase(self) -> None:
+        if self.window.timer:
+            self.window.go_to_phase(self.window.timer.current - 1)
+
+    # -- view ------------------------------------------------------------------------------
+
+    def toggle_audience(self) -> None:
+        self.window.toggle_audience()
+
+    def zoom_in(self) -> None:
+        self.window.set_zoom(self.window.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.window.set_zoom(self.window.zoom() / ZOOM_STEP)
+
+    def zoom_reset(self) -> None:
+        self.window.set_zoom(1.0)
+
+    def toggle_full_screen(self) -> None:
+        window = self.window
+        window.setWindowState(window.windowState() ^ Qt.WindowState.WindowFullScreen)
+        window.actions_by_name["full_screen"].setChecked(window.isFullScreen())
+
+    def toggle_retro_list(self) -> None:
+        self.window.show_left(self.window.left.isHidden())
+
+    def toggle_side_panel(self) -> None:
+        self.window.show_side(self.window.side.isHidden())
+
+    def toggle_dark(self) -> None:
+        """Light to dark, and dark (or high contrast) to light, in one press."""
+        self.set_theme("light" if current_palette().name != "light" else "dark")
+
+    def theme_system(self) -> None:
+        self.set_theme("system")
+
+    def theme_light(self) -> None:
+        self.set_theme("light")
+
+    def theme_dark(self) -> None:
+        self.set_theme("dark")
+
+    def theme_high_contrast(self) -> None:
+        self.set_theme("high-contrast")
+
+    def set_theme(self, theme: str) -> None:
+        assert theme in THEMES
+        self.window.settings.setValue("theme", theme)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        palette = apply_theme(app, theme)
+        self.window.theme_changed(theme)
+        self.window.set_status(f"Theme: {theme} ({palette.name})")
+
+    def show_shortcuts(self) -> None:
+        from retro_desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog.show_for(self.window)
+
+
+def write_session_file(retro: Retro, target: Path) -> None:
+    from retro_desk import session_file
+
+    write_atomic(target, session_file.dumps(retro).encode("utf-8"))
+
+
+def safe_file_stem(title: str) -> str:
+    stem = re.sub(r"[^\w\- ]+", "", title, flags=re.UNICODE).strip().replace(" ", "-")
+    return stem[:60] or "retro"
+
+
+def ask_save_path(parent: QWidget, title: str, name: str, file_filter: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, title, name, file_filter)
+    return path or None
+
+
+def ask_open_path(parent: QWidget, title: str, file_filter: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return path or None
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
