@@ -173,11 +173,13 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.add_button)
         controls.addLayout(buttons)
         controls.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
-        top = QHBoxLayout()
-        top.addWidget(self.stepper, 1)
-        top.addWidget(self.controls)
-
         self.prompt = PromptLabel(self)
+        # The stepper has the whole width (it wraps when zoomed); the prompt and the timer
+        # share the row under it.
+        top = QHBoxLayout()
+        top.addWidget(self.prompt, 1)
+        top.addWidget(self.controls, 0, Qt.AlignmentFlag.AlignTop)
+
         self.stack = QStackedWidget(self)
         self.pages = PageBook(self._build_page)
         self.empty = QLabel(
@@ -191,8 +193,8 @@ class MainWindow(QMainWindow):
 
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.stepper)
         centre_layout.addLayout(top)
-        centre_layout.addWidget(self.prompt)
         centre_layout.addWidget(self.stack, 1)
 
         self.side = SidePanel(self.context, self)

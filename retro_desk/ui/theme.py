@@ -112,7 +112,21 @@ def _set_palette(app: QApplication, palette: Palette) -> Palette:
         qt.setColor(group, QPalette.ColorRole.WindowText, palette.muted)
         qt.setColor(group, QPalette.ColorRole.ButtonText, palette.muted)
     app.setPalette(qt)
+    # The platform style outlines check boxes in a shade of the window colour: on black that
+    # is black, and the boxes vanish. High contrast draws them itself.
+    sheet = HIGH_CONTRAST_SHEET if palette is HIGH_CONTRAST else ""
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
     return palette
+
+
+HIGH_CONTRAST_SHEET = (
+    "QCheckBox::indicator, QAbstractItemView::indicator {"
+    " width: 16px; height: 16px; border: 2px solid #ffffff; background: #000000; }"
+    " QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {"
+    " background: #ffff00; border-color: #ffffff; }"
+    " QCheckBox::indicator:disabled { border-color: #808080; }"
+)
 
 
 def contrast_ratio(a: QColor, b: QColor) -> float:

@@ -28,12 +28,13 @@ from retro_desk.feelings_tally import Counts, tally
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, Event, Retro
 from retro_desk.questions import phase_prompt, questions_for
-from retro_desk.timefmt import format_duration, format_minutes, sort_key
+from retro_desk.timefmt import format_duration, format_minutes
 from retro_desk.ui.audience.span_strip import SpanStrip
 from retro_desk.ui.pages.opening_page import ground_rules
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.pages.rationality_page import clock
 from retro_desk.ui.widgets.feelings_tally import FeelingsTally
+from retro_desk.ui.widgets.fitting import fit_text
 from retro_desk.ui.widgets.timer_widget import TimerWidget
 
 # Sizes at zoom 1, in pixels: legible in a 1280x720 video call, where a shared screen is
@@ -66,41 +67,6 @@ def plain_label(parent: QWidget, px: int = BODY_PX, bold: bool = False) -> QLabe
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     sized(label, px, bold)
     return label
-
-
-def fit_text(label: QLabel, text: str, height: int, keep_end: bool = False) -> None:
-    """Show as much of `text` as fits `height` at the label's width, cut at a word with an
-    ellipsis: its start, or with `keep_end` its end (the words being typed right now).
-
-    Only the words that could fit are laid out (no line holds more characters than the
-    narrowest character allows), and how many of them fit is found by halving, so a
-    5,000-word answer costs a few layouts of a screenful, not thousands of the whole."""
-    label.setText(text)
-    width = max(label.width(), 1)
-    if label.heightForWidth(width) <= height:
-        return
-    metrics = label.fontMetrics()
-    lines = max(height // max(metrics.lineSpacing(), 1), 1)
-    most = (lines + 1) * (width // max(metrics.horizontalAdvance("."), 1) + 1)
-    part = text[-most:] if keep_end else text[:most]
-    words = part.split(" ")
-    if len(part) < len(text) and len(words) > 1:
-        # The word cut by the slice is not whole: leave it out.
-        words = words[1:] if keep_end else words[:-1]
-
-    def shown(count: int) -> str:
-        kept = words[len(words) - count:] if keep_end else words[:count]
-        return f"… {' '.join(kept)}" if keep_end else f"{' '.join(kept)} …"
-
-    low, high = 1, len(words)  # `low` words always shown; find the most that fit
-    while low < high:
-        middle = (low + high + 1) // 2
-        label.setText(shown(middle))
-        if label.heightForWidth(width) <= height:
-            low = middle
-        else:
-            high = middle - 1
-    label.setText(shown(low))
 
 
 class Page(QWidget):
@@ -172,6 +138,9 @@ class FeelingsView(Page):
             else:
                 break
         self.tally.set_counts(core[:shown_core], blame[:shown_blame])
+        if self.rest.text():
+            room = self.height() - self.tally.sizeHint().height() - spacing
+            fit_text(self.rest, self.rest.text(), max(room, metrics.height()))
         self.rest.setHidden(not self.rest.text())
 
 
@@ -189,6 +158,7 @@ class ItemList(Page):
         self.more = plain_label(self)
         self.more.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._labels: list[QLabel] = []
+        self._texts: list[str] = []
         self._left_out = 0
 
     def set_items(self, texts: list[str], empty: str, left_out: int = 0) -> None:
@@ -200,6 +170,7 @@ class ItemList(Page):
         for label in self._labels[len(texts):]:
             label.deleteLater()
         self._labels = self._labels[: len(texts)]
+        self._texts = list(texts)
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
         for index in reversed(range(self._layout.count())):
@@ -228,23 +199,33 @@ class ItemList(Page):
         line = self.more.fontMetrics().lineSpacing()
         room = self.height()
         ordered = list(reversed(self._labels)) if self.newest else list(self._labels)
-        shown = 0
-        used = 0
+        texts = list(reversed(self._texts)) if self.newest else list(self._texts)
+        which = "earlier" if self.newest else "more"
+
+        def note(hidden: int) -> str:
+            return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
+
+        # The note about the rest is as tall as its longest form (it may wrap at large type).
+        self.more.setText(note(len(ordered) + self._left_out))
+        reserve = self.more.heightForWidth(width) + spacing
+        shown = used = 0
         for index, label in enumerate(ordered):
+            label.setText(texts[index])
             needed = label.heightForWidth(width) + spacing
-            # The note about the rest needs a line too, unless this is the last item.
-            reserve = 0 if index == len(ordered) - 1 else line + spacing
-            if shown and used + needed + reserve > room:
+            rest = len(ordered) - index - 1 + self._left_out
+            if shown and used + needed + (reserve if rest else 0) > room:
                 break
             used += needed
             shown += 1
         hidden = len(ordered) - shown + self._left_out
         for index, label in enumerate(ordered):
             label.setHidden(index >= shown)
-        noun = self.nouns[hidden != 1]
-        which = "earlier" if self.newest else "more"
-        self.more.setText(f"… and {hidden} {which} {noun}, not shown" if hidden else "")
+        self.more.setText(note(hidden))
         self.more.setHidden(not hidden)
+        if ordered and used + (reserve if hidden else 0) > room:
+            # Not even one item fits whole (large type, little room): the one shown is cut
+            # at a word, and the note about the rest keeps its lines.
+            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
 
 
 class RotiView(Page):
@@ -264,6 +245,20 @@ class RotiView(Page):
         layout.addWidget(self.bars)
         layout.addWidget(self.notes)
         layout.addStretch(1)
+        self._notes = ""
+
+    def show_notes(self, text: str) -> None:
+        self._notes = text
+        self.fit()
+
+    def fit(self) -> None:
+        spacing = self.layout().spacing()
+        width = max(self.width(), 1)
+        used = self.summary.heightForWidth(width) + spacing
+        if not self.bars.isHidden():
+            used += self.bars.sizeHint().height() + spacing
+        line = self.notes.fontMetrics().lineSpacing()
+        fit_text(self.notes, self._notes, max(self.height() - used, line))
 
     def show_votes(self, votes: list[int]) -> None:
         self.bars.setHidden(not votes)
@@ -314,7 +309,8 @@ class OpeningView(Page):
 
     def fit(self) -> None:
         # The summary takes at most three lines; the lists fit themselves below it.
-        fit_text(self.summary, self._summary, self.summary.fontMetrics().lineSpacing() * 3)
+        line = self.summary.fontMetrics().lineSpacing()
+        fit_text(self.summary, self._summary, max(min(line * 3, self.height() // 4), line))
 
 
 class TimelineView(Page):
@@ -331,14 +327,22 @@ class TimelineView(Page):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(40)
-        layout.addWidget(self.recent, 1)
-        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.recent, 3)
+        layout.addWidget(self.picture, 2)
 
     def show_events(self, events: list[Event], tz: str) -> None:
         self.picture.set_events(events, tz)
-        ordered = sorted(events, key=lambda e: sort_key(e.at))[-self.RECENT:]
+        self.show_recent(len(events))
+
+    def add_event(self, event: Event, total: int) -> None:
+        self.picture.add_event(event)
+        self.show_recent(total)
+
+    def show_recent(self, total: int) -> None:
+        ordered = self.picture.newest(self.RECENT)
+        tz = self.picture.timezone()
         self.recent.set_items([event_line(event, tz) for event in ordered], "No events yet.",
-                              left_out=len(events) - len(ordered))
+                              left_out=total - len(ordered))
 
 
 class RationalityView(Page):
@@ -378,7 +382,10 @@ class RationalityView(Page):
         for label, text in zip(self.labels(), self._texts, strict=True):
             label.setText(text)
             label.setHidden(not text)
-        # The event and question are short; the answers given before take at most a third.
+        # The event and the question take at most a quarter each, the answers given before
+        # a third; the answer being given has the rest.
+        fit_text(self.event_text, self._texts[0], max(self.height() // 4, line))
+        fit_text(self.question, self._texts[1], max(self.height() // 4, line))
         fit_text(self.answered, self._texts[3], max(self.height() // 3, line))
         others = sum(label.heightForWidth(width) + spacing
                      for label in self.labels() if label is not self.answer and text_of(label))
@@ -526,6 +533,9 @@ class AudienceWindow(QWidget):
                 font.setPixelSize(round(px * self.zoom))
                 widget.setFont(font)
         self.timer.set_pixel_size(round(TIMER_PX * self.zoom))
+        # Each page fits itself again to the new type size.
+        for page in self.findChildren(Page):
+            page.fit()
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
@@ -545,8 +555,15 @@ class AudienceWindow(QWidget):
 
     def on_change(self, change: Change) -> None:
         # The facilitator's notes are never shown here, so typing them changes nothing.
-        if change.part != "private_notes":
-            self.refresh()
+        if change.part == "private_notes":
+            return
+        editor = self.live.editor
+        if (change.part == "timeline" and change.op == "insert" and editor is not None
+                and self.live.phase == "timeline"):
+            # The quick-add line: one event more, nothing else read again.
+            self.timeline.add_event(change.item, len(editor.retro.timeline))
+            return
+        self.refresh()
 
     def refresh(self) -> None:
         """Rebuild what the room sees from the open retro and the current phase."""
@@ -588,7 +605,7 @@ class AudienceWindow(QWidget):
                                     item.text.strip()], "Nothing parked.")
         elif phase == "close":
             self.roti.show_votes(retro.closing.roti)
-            self.roti.notes.setText(retro.closing.notes)
+            self.roti.show_notes(retro.closing.notes)
         else:
             self.empty.setText("")
 

@@ -8,13 +8,14 @@ about what 100 do.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from retro_desk.model import Event
@@ -26,46 +27,53 @@ BUSY_SHARE = 0.12
 MIN_BUSY_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One event on the axis: seconds since the epoch and its markers."""
+class Mark(NamedTuple):
+    """One event on the axis: seconds since the epoch, the order it came in, the event."""
 
     at: float
-    decision: bool
-    learned: bool
+    order: int
+    event: Event
 
 
 def marks_of(events: Sequence[Event], tz_name: str, seen: dict[str, float | None]) -> list[Mark]:
     """The events that have a readable time, in time order. `seen` keeps each stored time's
     instant from one call to the next: an edit then reads only the time it added."""
     marks = []
-    for event in events:
-        key = f"{event.at}|{tz_name}"
-        if key not in seen:
-            try:
-                seen[key] = parse_instant(event.at, tz_name).timestamp()
-            except (ValueError, OverflowError, TimeInputError):
-                seen[key] = None
-        moment = seen[key]
+    for order, event in enumerate(events):
+        moment = instant(event.at, tz_name, seen)
         if moment is not None:
-            marks.append(Mark(moment, event.decision_point, event.learned_later))
-    marks.sort(key=lambda mark: mark.at)
+            marks.append(Mark(moment, order, event))
+    marks.sort(key=lambda mark: mark[:2])
     return marks
 
 
-def busiest(marks: Sequence[Mark]) -> tuple[float, float, int]:
-    """The stretch (start, end, count) holding the most events, `BUSY_SHARE` of the span."""
-    if not marks:
+def instant(at: str, tz_name: str, seen: dict[str, float | None]) -> float | None:
+    moment = seen.get(at, 0.0)
+    if moment == 0.0:
+        try:
+            moment = seen[at] = parse_instant(at, tz_name).timestamp()
+        except (ValueError, OverflowError, TimeInputError):
+            moment = seen[at] = None
+    return moment
+
+
+def busiest(times: Sequence[float]) -> tuple[float, float, int]:
+    """The stretch (start, end, count) holding the most of these sorted instants,
+    `BUSY_SHARE` of their span."""
+    if not times:
         return 0.0, 0.0, 0
-    first, last = marks[0].at, marks[-1].at
+    first, last = times[0], times[-1]
     width = max((last - first) * BUSY_SHARE, MIN_BUSY_SECONDS)
-    times = [mark.at for mark in marks]
-    best = (first, first + width, 0)
+    best_start, best_count = first, 0
+    end, count = 0, len(times)
     for index, start in enumerate(times):
-        count = bisect_right(times, start + width) - index
-        if count > best[2]:
-            best = (start, start + width, count)
-    return best
+        # A window starting at each instant in turn; its end only ever moves forward.
+        limit = start + width
+        while end < count and times[end] <= limit:
+            end += 1
+        if end - index > best_count:
+            best_start, best_count = start, end - index
+    return best_start, best_start + width, best_count
 
 
 class SpanStrip(QWidget):
@@ -79,12 +87,43 @@ class SpanStrip(QWidget):
         self._tz = "UTC"
         self._busy = (0.0, 0.0, 0)
         self._seen: dict[str, float | None] = {}
+        self._order = 0
+        self._times: list[float] = []
+        self._decisions: list[float] = []
+        self._learned: list[float] = []
+        self._cache: QPixmap | None = None
+        self._cache_for: tuple[object, ...] = ()
 
     def set_events(self, events: Sequence[Event], tz_name: str) -> None:
+        if tz_name != self._tz:
+            self._seen.clear()
         self._marks = marks_of(events, tz_name, self._seen)
         self._tz = tz_name
-        self._busy = busiest(self._marks)
+        self._order = len(events)
+        self._changed()
+
+    def add_event(self, event: Event) -> None:
+        """One event more (the quick-add line): put in its place, nothing read again."""
+        moment = instant(event.at, self._tz, self._seen)
+        if moment is not None:
+            insort(self._marks, Mark(moment, self._order, event), key=lambda mark: mark[:2])
+            self._order += 1
+        self._changed()
+
+    def _changed(self) -> None:
+        self._times = [mark.at for mark in self._marks]
+        self._decisions = [mark.at for mark in self._marks if mark.event.decision_point]
+        self._learned = [mark.at for mark in self._marks if mark.event.learned_later]
+        self._busy = busiest(self._times)
+        self._cache = None
         self.update()
+
+    def newest(self, count: int) -> list[Event]:
+        """The `count` latest events in time, oldest first."""
+        return [mark.event for mark in self._marks[-count:]] if count > 0 else []
+
+    def timezone(self) -> str:
+        return self._tz
 
     def clock(self, moment: float) -> str:
         try:
@@ -97,13 +136,15 @@ class SpanStrip(QWidget):
         if not self._marks:
             return "No events yet.", ""
         first, last = self._marks[0].at, self._marks[-1].at
-        decisions = sum(mark.decision for mark in self._marks)
+        decisions = len(self._decisions)
         noun = "event" if len(self._marks) == 1 else "events"
         whole = f"{self.clock(first)} – {self.clock(last)}: {len(self._marks)} {noun}"
         if decisions:
-            whole += f", {decisions} ◆ decision point{'s' * (decisions != 1)}"
+            whole += f" · ▮ {decisions} decision point{'s' * (decisions != 1)}"
+        if self._learned:
+            whole += f" · ■ {len(self._learned)} learned later"
         start, end, count = self._busy
-        busy = f"Busiest stretch {self.clock(start)} – {self.clock(end)}: {count} {noun}"
+        busy = f"Busiest: {self.clock(start)} – {self.clock(end)}, {count} {noun}"
         return whole, busy if len(self._marks) > 1 else ""
 
     def shown_texts(self) -> list[str]:
@@ -122,20 +163,37 @@ class SpanStrip(QWidget):
         return QSize(200, round(QFontMetricsF(self.font()).lineSpacing() * 6))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        palette = current_palette()
+        # Painted once per change into a picture kept for the paints that follow.
+        ratio = self.devicePixelRatioF()
+        wanted = (self.size(), current_palette().name, self.font().key(), ratio)
+        if self._cache is None or self._cache_for != wanted:
+            cache = QPixmap(self.size() * ratio)
+            cache.setDevicePixelRatio(ratio)
+            cache.fill(Qt.GlobalColor.transparent)
+            self._paint(QPainter(cache))
+            self._cache, self._cache_for = cache, wanted
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawPixmap(0, 0, self._cache)
+        painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        palette = current_palette()
+
         painter.setFont(self.font())
         painter.setPen(palette.text)
         metrics = QFontMetricsF(self.font())
         line = metrics.lineSpacing()
         whole, busy = self.captions()
         rect = QRectF(self.rect())
-        painter.drawText(QRectF(0, 0, rect.width(), line), Qt.AlignmentFlag.AlignLeft, whole)
+        wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        heading = painter.boundingRect(QRectF(0, 0, rect.width(), line * 3), wrap, whole)
+        painter.drawText(QRectF(0, 0, rect.width(), heading.height()), wrap, whole)
         if not self._marks:
+            painter.end()
             return
-        half = (rect.height() - 2 * line) / 2
-        top = QRectF(0, line, rect.width(), max(half - line * 0.5, line * 2))
+        head = heading.height()
+        half = (rect.height() - head - line) / 2
+        top = QRectF(0, head, rect.width(), max(half - line * 0.5, line * 2))
         first, last = self._marks[0].at, self._marks[-1].at
         self._strip(painter, top, first, max(last, first + 60), metrics)
         if busy:
@@ -148,10 +206,12 @@ class SpanStrip(QWidget):
             painter.drawRect(QRectF(x0, top.top(), max(x1 - x0, 4), top.height() - line))
             below = top.bottom() + line * 0.5
             painter.setPen(palette.text)
-            painter.drawText(QRectF(0, below, rect.width(), line), Qt.AlignmentFlag.AlignLeft,
-                             busy)
-            inset = QRectF(0, below + line, rect.width(), rect.height() - below - line)
+            box = painter.boundingRect(QRectF(0, below, rect.width(), line * 3), wrap, busy)
+            painter.drawText(QRectF(0, below, rect.width(), box.height()), wrap, busy)
+            inset = QRectF(0, below + box.height(), rect.width(),
+                           rect.height() - below - box.height())
             self._strip(painter, inset, start, end, metrics)
+        painter.end()
 
     def _strip(self, painter: QPainter, area: QRectF, start: float, end: float,
                metrics: QFontMetricsF) -> None:
@@ -162,37 +222,33 @@ class SpanStrip(QWidget):
         axis_y = area.bottom() - line * 1.2
         ticks_top = area.top() + line * 0.9
         span = max(end - start, 1.0)
-        times = [mark.at for mark in self._marks]
-        lo, hi = bisect_left(times, start), bisect_right(times, end)
-        columns: dict[int, int] = {}
-        special: list[tuple[float, Mark]] = []
-        for mark in self._marks[lo:hi]:
-            x = area.left() + (mark.at - start) / span * (area.width() - 1)
-            columns[int(x)] = columns.get(int(x), 0) + 1
-            if mark.decision or mark.learned:
-                special.append((x, mark))
+        left, scale = area.left(), (area.width() - 1) / span
+
+        def columns_of(times: list[float]) -> list[int]:
+            inside = times[bisect_left(times, start):bisect_right(times, end)]
+            return [int(left + (moment - start) * scale) for moment in inside]
+
+        columns = Counter(columns_of(self._times))
         tallest = max(columns.values(), default=1)
         painter.setPen(QPen(palette.text, 2))
         painter.drawLine(QPointF(area.left(), axis_y), QPointF(area.right(), axis_y))
         room = axis_y - ticks_top
         painter.setPen(QPen(palette.muted, 2))
-        for x, count in columns.items():
-            height = room * (0.35 + 0.65 * count / tallest)
-            painter.drawLine(QPointF(x, axis_y), QPointF(x, axis_y - height))
-        size = line * 0.45
-        for x, mark in special:
-            y = ticks_top + size
-            if mark.decision:
-                painter.setPen(QPen(palette.text, 1))
-                painter.setBrush(palette.decision)
-                painter.drawPolygon(QPolygonF([QPointF(x, y - size), QPointF(x + size, y),
-                                               QPointF(x, y + size), QPointF(x - size, y)]))
-            if mark.learned:
-                painter.setPen(QPen(palette.text, 1))
-                painter.setBrush(palette.learned)
-                y += size * 2
-                painter.drawPolygon(QPolygonF([QPointF(x, y - size), QPointF(x + size, y + size),
-                                               QPointF(x - size, y + size)]))
+        painter.drawLines([QLineF(x, axis_y, x, axis_y - room * (0.35 + 0.65 * count / tallest))
+                           for x, count in columns.items()])
+        # Decision points as tall marks, facts learned later as squares under them, each
+        # kind in one call (a few hundred shapes cost one call, not a few hundred).
+        size = line * 0.7
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for times, colour, top, width, height in (
+            (self._decisions, palette.decision, ticks_top - size, size * 0.5, size * 1.4),
+            (self._learned, palette.learned, ticks_top + size * 0.6, size * 0.8, size * 0.8),
+        ):
+            painter.setBrush(colour)
+            painter.drawRects([QRectF(x - width / 2, top, width, height)
+                               for x in set(columns_of(times))])
+
         painter.setPen(palette.text)
         labels = QRectF(area.left(), axis_y + line * 0.1, area.width(), line)
         painter.drawText(labels, Qt.AlignmentFlag.AlignLeft, self.clock(start))

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
     QFocusEvent,
-    QFontDatabase,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -129,11 +129,11 @@ class ClosePage(PhasePage):
         self._idle.timeout.connect(self.commit_pending)
         self._loading = False
 
-        self.preview = QPlainTextEdit(self)
-        self.preview.setReadOnly(True)
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The document as a wiki will show it: headings, lists, task boxes, tables.
+        self.preview = QTextBrowser(self)
+        self.preview.setOpenLinks(False)
         self.preview.setAccessibleName("Markdown preview")
-        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._markdown = ""
         self._preview_stale = True
         self.export_button = QPushButton("Export Markdown…", self)
         self.export_button.clicked.connect(self.export_markdown)
@@ -233,10 +233,15 @@ class ClosePage(PhasePage):
             return
         self._preview_stale = False
         text = markdown_document(self.editor.retro) if self.editor else ""
-        if text != self.preview.toPlainText():
+        if text != self._markdown:
+            self._markdown = text
             scroll = self.preview.verticalScrollBar().value()
-            self.preview.setPlainText(text)
+            self.preview.setMarkdown(text)
             self.preview.verticalScrollBar().setValue(scroll)
+
+    def markdown_text(self) -> str:
+        """The Markdown the preview renders (what Export Markdown writes)."""
+        return self._markdown
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

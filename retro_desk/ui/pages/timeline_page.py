@@ -153,31 +153,52 @@ class _TimelineView(QTableView):
         self._sizing.timeout.connect(self._size_visible_rows)
         self.verticalScrollBar().valueChanged.connect(self._sizing.start)
         self.horizontalHeader().sectionResized.connect(self._sizing.start)
+        # Rows measured at the present column widths and font: showing the page again (a
+        # change of phase) measures nothing anew.
+        self._measured: set[int] = set()
+        self._measured_for: tuple[object, ...] = ()
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if model is not None:
-            model.modelReset.connect(self._sizing.start)
+            model.modelReset.connect(self._forget_measures)
             model.rowsInserted.connect(self._size_inserted)
+            model.rowsRemoved.connect(self._forget_measures)
+            model.layoutChanged.connect(self._forget_measures)
             model.dataChanged.connect(self._size_changed)
 
+    def _forget_measures(self, *_args: object) -> None:
+        self._measured.clear()
+        self._sizing.start()
+
     def _size_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        # The rows after the new ones moved down: their measures now belong to other rows.
+        self._measured = {row for row in self._measured if row < first}
         for row in range(first, last + 1):
             self.resizeRowToContents(row)
+            self._measured.add(row)
 
     def _size_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if top_left.row() == bottom_right.row():
             self.resizeRowToContents(top_left.row())
         else:
-            self._sizing.start()
+            self._forget_measures()
 
     def _size_visible_rows(self) -> None:
+        model = self.model()
+        columns = model.columnCount() if model else 0
+        measured_for = (self.font().key(), *(self.columnWidth(c) for c in range(columns)))
+        if measured_for != self._measured_for:
+            self._measured.clear()
+            self._measured_for = measured_for
         # Each row is measured before the next one's place is read, so the loop ends at the
         # bottom of the screen as it is after measuring.
-        rows = self.model().rowCount() if self.model() else 0
+        rows = model.rowCount() if model else 0
         row = max(self.rowAt(0), 0)
         while row < rows and self.rowViewportPosition(row) < self.viewport().height():
-            self.resizeRowToContents(row)
+            if row not in self._measured:
+                self.resizeRowToContents(row)
+                self._measured.add(row)
             row += 1
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -19,6 +19,8 @@ def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 4, 0, 0)
     label = QLabel(title, box)
+    # Zoomed in, a heading wraps onto a second line rather than losing its end.
+    label.setWordWrap(True)
     font = label.font()
     font.setBold(True)
     label.setFont(font)
