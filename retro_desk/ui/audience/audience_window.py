@@ -45,6 +45,8 @@ BODY_PX = 28
 PICTURE_PX = 24
 TIMER_PX = 96
 MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 0.6, 3.0, 1.15
+# The window size the type sizes above are chosen for; a larger window scales them up.
+BASE_SIZE = (1280, 720)
 _PX = "audience_px"
 NO_RETRO = "Waiting for the facilitator to open a retro."
 
@@ -410,6 +412,7 @@ class AudienceWindow(QWidget):
         self.context = context
         self._shared = list(shared_actions or [])
         self.zoom = 1.0
+        self._applied_scale = 1.0
         self.setWindowTitle("Retro Desk — audience")
         self.setAccessibleName("Audience window")
         self.setBackgroundRole(QPalette.ColorRole.Window)
@@ -526,16 +529,34 @@ class AudienceWindow(QWidget):
 
     def set_zoom(self, factor: float) -> None:
         self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
+        self._apply_type_size()
+
+    def type_scale(self) -> float:
+        """The type size over its size at zoom 1 in a 1280x720 window: the zoom, times how
+        much larger than that the window is (a 1920x1080 screen gets type half as large
+        again, so the room reads it from as far away)."""
+        screen = min(self.width() / BASE_SIZE[0], self.height() / BASE_SIZE[1])
+        return self.zoom * max(1.0, round(screen, 2))
+
+    def _apply_type_size(self) -> None:
+        scale = self.type_scale()
+        if scale == self._applied_scale:
+            return
+        self._applied_scale = scale
         for widget in self.findChildren(QWidget):
             px = widget.property(_PX)
             if isinstance(px, int):
                 font = QFont(widget.font())
-                font.setPixelSize(round(px * self.zoom))
+                font.setPixelSize(round(px * scale))
                 widget.setFont(font)
-        self.timer.set_pixel_size(round(TIMER_PX * self.zoom))
+        self.timer.set_pixel_size(round(TIMER_PX * scale))
         # Each page fits itself again to the new type size.
         for page in self.findChildren(Page):
             page.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._apply_type_size()
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
