@@ -71,7 +71,7 @@ def main(out: Path = DOCS) -> int:
     window.resize(*SIZE)
     window.show()
     window.open_most_recent()
-    window.toggle_audience()
+    window.commands.toggle_audience()
     audience = window.audience
     assert audience is not None
     audience.resize(*SIZE)

@@ -12,18 +12,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from retro_desk.files import write_atomic
 from retro_desk.model import Retro
 from retro_desk.storage import StorageError
-from retro_desk.ui.theme import THEMES, apply_theme, current_palette
+from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.theme import THEMES, apply_theme, current_palette, refresh_styles
 
 if TYPE_CHECKING:
     from retro_desk.ui.main_window import MainWindow
 
 ZOOM_STEP = 1.15
+# The main window's commands that also work while the audience window has the focus (a
+# facilitator who clicked it to share it can still run the meeting).
+SHARED_ACTIONS = ("timer_toggle", "timer_add", "next_phase", "previous_phase", "audience",
+                  "theme")
+MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
+TIMER_PX = 56
 
 
 class Commands:
@@ -269,16 +278,51 @@ class Commands:
     # -- view ------------------------------------------------------------------------------
 
     def toggle_audience(self) -> None:
-        self.window.toggle_audience()
+        window = self.window
+        if window.audience is None:
+            from retro_desk.ui.audience.audience_window import AudienceWindow
+
+            shared = [window.actions_by_name[name] for name in SHARED_ACTIONS]
+            audience = AudienceWindow(window.live, window.context, shared)
+            window.audience = audience
+            audience.closed.connect(self._audience_closed)
+            # Shown without taking the keyboard: the facilitator goes on typing where they were.
+            audience.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            focus = QApplication.focusWidget()
+            audience.show()
+            window.activateWindow()
+            if focus is not None and isValid(focus):
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            window.audience.close()
+        window.actions_by_name["audience"].setChecked(window.audience is not None)
+
+    def _audience_closed(self) -> None:
+        self.window.audience = None
+        self.window.actions_by_name["audience"].setChecked(False)
 
     def zoom_in(self) -> None:
-        self.window.set_zoom(self.window.zoom() * ZOOM_STEP)
+        self.set_zoom(self.window.zoom() * ZOOM_STEP)
 
     def zoom_out(self) -> None:
-        self.window.set_zoom(self.window.zoom() / ZOOM_STEP)
+        self.set_zoom(self.window.zoom() / ZOOM_STEP)
 
     def zoom_reset(self) -> None:
-        self.window.set_zoom(1.0)
+        self.set_zoom(1.0)
+
+    def set_zoom(self, factor: float) -> None:
+        """Type `factor` times its usual size; the window keeps its own size."""
+        window = self.window
+        factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
+        window.settings.setValue("zoom", factor)
+        size = QSize(window.size())
+        font = QFont(QApplication.font())
+        font.setPointSizeF(window.base_point_size * factor)
+        QApplication.setFont(font)
+        rescale_all()
+        window.timer_widget.set_pixel_size(round(TIMER_PX * factor))
+        if not window.isMaximized() and not window.isFullScreen():
+            window.resize(size)
 
     def toggle_full_screen(self) -> None:
         window = self.window
@@ -313,7 +357,9 @@ class Commands:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         palette = apply_theme(app, theme)
-        self.window.theme_changed(theme)
+        # Every widget takes its colours now, and the menu says which theme is on.
+        self.window.actions_by_name[f"theme_{theme}"].setChecked(True)
+        refresh_styles()
         self.window.set_status(f"Theme: {theme} ({palette.name})")
 
     def show_shortcuts(self) -> None:

@@ -7,12 +7,10 @@ both listen to.
 
 from __future__ import annotations
 
-import linecache
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -20,32 +18,28 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.live import LiveSession, Topic
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
-from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
-from retro_desk.ui.commands import Commands
-from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.commands import TIMER_PX, Commands
 from retro_desk.ui.pages.book import PageBook, page_type
 from retro_desk.ui.pages.page import PageContext, PhasePage
-from retro_desk.ui.theme import THEMES, current_theme, refresh_styles
+from retro_desk.ui.startup import DeferredWork, highlight
+from retro_desk.ui.theme import THEMES, current_theme
 from retro_desk.ui.undo_keys import StoredUndoKeys
 from retro_desk.ui.widgets.phase_stepper import PhaseStepper, PromptLabel
-from retro_desk.ui.widgets.session_list import SessionList
+from retro_desk.ui.widgets.retro_panel import RetroPanel
 from retro_desk.ui.widgets.side_panel import SidePanel
-from retro_desk.ui.widgets.timer_widget import TimerWidget
+from retro_desk.ui.widgets.timer_controls import TimerControls
 
 if TYPE_CHECKING:
     from retro_desk.reflection import Place
@@ -53,13 +47,8 @@ if TYPE_CHECKING:
     from retro_desk.ui.widgets.search_panel import SearchPanel
 
 TICK_MS = 250
-TIMER_PX = 56
-MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
 # Qt cuts a line edit's text at 32,767 characters without a word; a long paste must survive.
 LINE_LIMIT = 2**31 - 1
-# The audience window may be driven from its own keyboard focus too.
-SHARED_ACTIONS = ("timer_toggle", "timer_add", "next_phase", "previous_phase", "audience",
-                  "theme")
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +68,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
-        self._waiting: list[Callable[[], None]] | None = [] if defer_until_painted else None
+        self.deferred = DeferredWork(self, defer_until_painted, store.warm_up)
+        self.later = self.deferred.later
         self._undo_keys = StoredUndoKeys(self)
         self.context = context or PageContext(decorate_text=self._prepare_text_field)
         self.context.report_error = self.report_error
@@ -88,7 +78,7 @@ class MainWindow(QMainWindow):
         self.commands = Commands(self)
         self.audience: AudienceWindow | None = None
         self.setWindowTitle("Retro Desk")
-        self._base_point_size = QApplication.font().pointSizeF()
+        self.base_point_size = QApplication.font().pointSizeF()
         self._build()
         self._build_actions()
         self.live.listen(Topic.EDIT, self.on_change)
@@ -100,8 +90,6 @@ class MainWindow(QMainWindow):
         self._ticker.timeout.connect(self.tick)
         self._ticker.start()
         self._restore_settings()
-        if self._waiting is not None:
-            self._first_paint = FirstPaintWatcher(self, self._painted)
 
     @property
     def editor(self) -> SessionEditor | None:
@@ -111,68 +99,22 @@ class MainWindow(QMainWindow):
     def timer(self) -> PhaseTimer | None:
         return self.live.timer
 
-    def later(self, work: Callable[[], None], first: bool = False) -> None:
-        """Run `work` now, or, while a deferring window has not been painted yet, after that
-        (before the other waiting work if `first`)."""
-        if self._waiting is None:
-            work()
-        elif first:
-            self._waiting.insert(0, work)
-        else:
-            self._waiting.append(work)
-
-    def _painted(self) -> None:
-        # After this paint has finished: the window is on screen, and the rest follows.
-        QTimer.singleShot(0, self._run_waiting)
-
-    def _run_waiting(self) -> None:
-        waiting, self._waiting = self._waiting or [], None
-        for work in waiting:
-            work()
-        # The first edit then finds the storage's writing half loaded.
-        self.store.warm_up()
-        forget_module_sources()
-
     # -- construction ----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.sessions = SessionList(self)
+        self.left = RetroPanel(self.store.search, self.open_search_hit, self)
+        self.sessions, self.search_tab = self.left.sessions, self.left.search_tab
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.search_requested.connect(self.search_all)
-        # The search panel is made the first time its tab is shown (see `search`).
-        self._search: SearchPanel | None = None
-        self.search_tab = QWidget(self)
-        QVBoxLayout(self.search_tab).setContentsMargins(0, 0, 0, 0)
-        self.left = QTabWidget(self)
-        self.left.addTab(self.sessions, "Retros")
-        self.left.addTab(self.search_tab, "Search")
-        self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
-        # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
-        self.left.currentChanged.connect(self._left_tab_changed)
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
-        self.timer_widget = TimerWidget(TIMER_PX, parent=self)
-        self.start_button = QPushButton("Start", self)
-        self.start_button.setToolTip("Start or pause the phase timer (F5)")
-        self.start_button.clicked.connect(self.commands.toggle_timer)
-        self.add_button = QPushButton("+1 min", self)
-        self.add_button.setToolTip("Add one minute to this phase (F6)")
-        self.add_button.clicked.connect(self.commands.add_minute)
-        for button in (self.start_button, self.add_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.end_label = QLabel(self)
-        self.end_label.setAccessibleName("Meeting end")
+        self.controls = TimerControls(TIMER_PX, self.commands.toggle_timer,
+                                      self.commands.add_minute, self)
+        self.timer_widget = self.controls.timer_widget
+        self.start_button, self.add_button = self.controls.start_button, self.controls.add_button
+        self.end_label = self.controls.end_label
 
-        self.controls = QWidget(self)
-        controls = QVBoxLayout(self.controls)
-        controls.setContentsMargins(0, 0, 0, 0)
-        controls.addWidget(self.timer_widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.add_button)
-        controls.addLayout(buttons)
-        controls.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
         self.prompt = PromptLabel(self)
         # The stepper has the whole width (it wraps when zoomed); the prompt and the timer
         # share the row under it.
@@ -220,25 +162,11 @@ class MainWindow(QMainWindow):
         if isinstance(widget, QLineEdit):
             widget.setMaxLength(LINE_LIMIT)
         widget.installEventFilter(self._undo_keys)
-        self.later(lambda: _highlight(widget))
+        self.later(lambda: highlight(widget))
 
     @property
     def search(self) -> SearchPanel:
-        """The Search tab's panel, built (and its module imported) on first use."""
-        if self._search is None:
-            from retro_desk.ui.widgets.search_panel import SearchPanel
-
-            self._search = SearchPanel(self.store.search, self.search_tab)
-            self._search.hit_chosen.connect(self.open_search_hit)
-            layout = self.search_tab.layout()
-            assert layout is not None
-            layout.addWidget(self._search)
-            self.search_tab.setFocusProxy(self._search)
-        return self._search
-
-    def _left_tab_changed(self, index: int) -> None:
-        if self.left.widget(index) is self.search_tab:
-            self.search.refresh()
+        return self.left.search
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
@@ -271,8 +199,9 @@ class MainWindow(QMainWindow):
     def refresh_sessions(self) -> None:
         current = self.editor.session_id if self.editor else None
         self.context.guard(lambda: self.sessions.set_sessions(self.store.list_sessions(), current))
-        if self._search is not None:
-            self._search.refresh()
+        search = self.left.built_search()
+        if search is not None:
+            search.refresh()
 
     def open_session(self, session_id: int) -> None:
         if self.editor and self.editor.session_id == session_id:
@@ -314,18 +243,9 @@ class MainWindow(QMainWindow):
         """Repaint timer and stepper from the phase timer; the Qt timer only asks for this."""
         timer = self.timer
         if timer is not None:
-            self.timer_widget.set_state(
-                format_duration(timer.remaining()), timer.mode(), timer.running)
+            self.controls.show_timer(timer)
             elapsed = [timer.elapsed(i) for i in range(len(timer.agenda))]
             self.stepper.set_agenda(timer.agenda, timer.current, elapsed)
-            self.start_button.setText("Pause" if timer.running else "Start")
-            offset = timer.projected_end_offset()
-            if abs(offset) < 30:
-                self.end_label.setText("On time")
-            elif offset > 0:
-                self.end_label.setText(f"Ends {format_duration(offset).lstrip('+')} late")
-            else:
-                self.end_label.setText(f"Ends {format_duration(-offset)} early")
         self.live.tick()
 
     def save_timer(self) -> None:
@@ -404,13 +324,7 @@ class MainWindow(QMainWindow):
 
     def search_all(self, text: str | None = None) -> None:
         """Search inside every retro (for `text`, when the filter box passes it on)."""
-        search = self.search
-        self.left.setCurrentWidget(self.search_tab)
-        if text:
-            search.search_for(text)
-        else:
-            search.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            search.query.selectAll()
+        self.left.search_all(text)
 
     def open_search_hit(self, session_id: int, place: Place | None) -> None:
         """Open the retro a search result is in, and show the item (None: the retro itself)."""
@@ -469,49 +383,8 @@ class MainWindow(QMainWindow):
 
     # -- view ------------------------------------------------------------------------------
 
-    def toggle_audience(self) -> None:
-        if self.audience is None:
-            from retro_desk.ui.audience.audience_window import AudienceWindow
-
-            shared = [self.actions_by_name[name] for name in SHARED_ACTIONS]
-            self.audience = AudienceWindow(self.live, self.context, shared)
-            self.audience.closed.connect(self._audience_closed)
-            # Shown without taking the keyboard: the facilitator goes on typing here.
-            self.audience.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-            focus = QApplication.focusWidget()
-            self.audience.show()
-            self.activateWindow()
-            if focus is not None and isValid(focus):
-                focus.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.audience.close()
-        self.actions_by_name["audience"].setChecked(self.audience is not None)
-
-    def _audience_closed(self) -> None:
-        self.audience = None
-        self.actions_by_name["audience"].setChecked(False)
-
     def zoom(self) -> float:
         return float(self.settings.value("zoom", 1.0, type=float))
-
-    def set_zoom(self, factor: float) -> None:
-        factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
-        self.settings.setValue("zoom", factor)
-        size = QSize(self.size())
-        font = QFont(QApplication.font())
-        font.setPointSizeF(self._base_point_size * factor)
-        QApplication.setFont(font)
-        rescale_all()
-        self.timer_widget.set_pixel_size(round(TIMER_PX * factor))
-        if not self.isMaximized() and not self.isFullScreen():
-            self.resize(size)
-
-    def theme_changed(self, theme: str) -> None:
-        """A theme was chosen: every widget takes its colours now, and the menu says which."""
-        action = self.actions_by_name.get(f"theme_{theme}")
-        if action is not None:
-            action.setChecked(True)
-        refresh_styles()
 
     def show_left(self, shown: bool) -> None:
         self.left.setVisible(shown)
@@ -537,13 +410,13 @@ class MainWindow(QMainWindow):
         else:
             # Most of the width for the session itself; the list and the notes are glanced at.
             self.splitter.setSizes([180, 860, 240])
-        self.show_left(self.settings.value("show_retro_list", True, type=bool))
-        self.show_side(self.settings.value("show_side_panel", True, type=bool))
+        self.show_left(bool(self.settings.value("show_retro_list", True, type=bool)))
+        self.show_side(bool(self.settings.value("show_side_panel", True, type=bool)))
         theme = current_theme()
         if theme in THEMES:
             self.actions_by_name[f"theme_{theme}"].setChecked(True)
         if self.zoom() != 1.0:
-            self.set_zoom(self.zoom())
+            self.commands.set_zoom(self.zoom())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("geometry", self.saveGeometry())
@@ -556,33 +429,3 @@ class MainWindow(QMainWindow):
         if self.audience is not None:
             self.audience.close()
         super().closeEvent(event)
-
-
-class FirstPaintWatcher(QObject):
-    """Calls `painted` once, when the window it watches is first painted, then lets go."""
-
-    def __init__(self, window: QWidget, painted: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._painted = painted
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self._painted()
-        return False
-
-
-def forget_module_sources() -> None:
-    """Drop the source lines PySide read of every module imported after it (it searches each
-    for "PySide6"): Python's line cache keeps them, about 3 MiB at start-up that nobody reads.
-    It is only a cache; a traceback reads the lines it needs again."""
-    linecache.clearcache()
-
-
-def _highlight(widget: QWidget) -> None:
-    # Imported here: the highlighter is attached after the first paint, not before.
-    from retro_desk.ui.widgets.blame_highlight import attach
-
-    if isValid(widget):
-        attach(widget)

@@ -35,7 +35,7 @@ def db_store(tmp_path: Path) -> Store:
 def window(qtbot, db_store: Store, clock: FakeClock, settings: QSettings) -> MainWindow:
     window = open_window(qtbot, db_store, clock, settings)
     yield window
-    window.set_zoom(1.0)
+    window.commands.set_zoom(1.0)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def windows(qtbot, qapp, db_store: Store, clock: FakeClock, settings: QSettings)
     window = open_window(qtbot, db_store, clock, settings)
     audience = open_audience(qtbot, window)
     yield window, audience
-    window.set_zoom(1.0)
+    window.commands.set_zoom(1.0)
     apply_theme(qapp, chosen)
     qapp.setPalette(palette)
 
@@ -96,7 +96,7 @@ def test_every_page_after_a_live_theme_switch(
     press(qtbot, window, "Ctrl+Shift+T")  # light to dark, live, with both windows open
     qtbot.waitUntil(lambda: audience.palette().window().color() == current_palette().window)
     assert current_palette().name == "dark"
-    window.set_zoom(zoom)
+    window.commands.set_zoom(zoom)
     audience.set_zoom(zoom)
     size = window.size()
     found: list[str] = []

@@ -98,7 +98,7 @@ def test_a_deferring_window_highlights_and_lists_findings_once_painted(
     assert [f.phrase for f in highlighter.findings] == ["should have known"]
     assert "noticed" in window.side.reflection.summary.text()
     # From now on, work runs at once: a retro opened later is matched straight away.
-    assert window._waiting is None
+    assert window.deferred.done
 
 
 def test_an_ordinary_window_does_its_work_at_once(

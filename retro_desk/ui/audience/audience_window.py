@@ -254,7 +254,7 @@ class RotiView(Page):
         self.fit()
 
     def fit(self) -> None:
-        spacing = self.layout().spacing()
+        spacing = 16  # as the layout's
         width = max(self.width(), 1)
         used = self.summary.heightForWidth(width) + spacing
         if not self.bars.isHidden():

@@ -26,7 +26,7 @@ def readable(text: str) -> str:
 def typed_keys(sequence: QKeySequence) -> bool:
     """A key a person types on a keyboard: not a dedicated "New" or "Zoom In" hardware key,
     which some platforms add to the standard bindings and which read as a command's name."""
-    combination = sequence[0]
+    combination = sequence[0]  # type: ignore[index]  # PySide's stubs miss __getitem__
     special = combination.key().value > Qt.Key.Key_F35.value
     return not (special and combination.keyboardModifiers() == Qt.KeyboardModifier.NoModifier)
 
@@ -77,18 +77,21 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 560)
 
+    def cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
     def rows(self) -> list[tuple[str, str, str]]:
         """The rows shown now (not filtered out)."""
         return [
-            (self.table.item(row, 0).text(), self.table.item(row, 1).text(),
-             self.table.item(row, 2).text())
+            (self.cell(row, 0), self.cell(row, 1), self.cell(row, 2))
             for row in range(self.table.rowCount()) if not self.table.isRowHidden(row)
         ]
 
     def _filter(self, text: str) -> None:
         wanted = text.casefold().strip()
         for row in range(self.table.rowCount()):
-            line = " ".join(self.table.item(row, c).text() for c in range(3)).casefold()
+            line = " ".join(self.cell(row, c) for c in range(3)).casefold()
             self.table.setRowHidden(row, bool(wanted) and wanted not in line)
 
     @classmethod
