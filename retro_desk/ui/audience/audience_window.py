@@ -167,6 +167,12 @@ class ItemList(Page):
         """Show `texts`; `left_out` more (before them, or after) were not even passed in."""
         self._left_out = left_out if texts else 0
         texts = texts or [empty]
+        if len(texts) == len(self._labels) and self._layout.count():
+            # As many lines as before (an event added to a long timeline): the labels take
+            # the new texts in place, and the layout is left as it is.
+            self._texts = list(texts)
+            self.fit()
+            return
         while len(self._labels) < len(texts):
             self._labels.append(plain_label(self))
         for label in self._labels[len(texts):]:
