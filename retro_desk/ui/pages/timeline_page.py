@@ -67,6 +67,8 @@ DECISION_KEYS = "Ctrl+D"
 LEARNED_KEYS = "Ctrl+Shift+L"
 # Widths in average characters: enough for most names and sources, the rest wraps.
 COLUMN_CHARACTERS = {ACTOR: 17, SOURCE: 17}
+# Below this many lines of height the page shows no help text under the entry line.
+HINT_ROOM_LINES = 26
 TIME_FORMS = "14:32, 14:32:10, +5m, +30s, +1h (after the last event) or 2026-11-20T14:32"
 ENTRY_EXAMPLE = "14:32 Zoë: rolled back the config"
 HINT = (
@@ -312,9 +314,19 @@ class TimelinePage(PhasePage):
             self._size_columns()
 
     def _size_columns(self) -> None:
+        # Enough for a name or a source, but never more than a sixth of the table each:
+        # zoomed in, the description keeps the room.
         average = self.table.fontMetrics().averageCharWidth()
+        most = max(self.table.viewport().width() // 6, average * 6)
         for column, characters in COLUMN_CHARACTERS.items():
-            self.table.setColumnWidth(column, average * characters)
+            self.table.setColumnWidth(column, min(average * characters, most))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._size_columns()
+        # The help under the entry line gives way to the table when the page is short (a
+        # zoomed-in window); F1 lists the same keys.
+        self.hint.setVisible(self.height() >= self.fontMetrics().lineSpacing() * HINT_ROOM_LINES)
 
     # -- PhasePage -------------------------------------------------------------------------
 
