@@ -29,8 +29,10 @@ from retro_desk.live import LiveSession, Topic
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
+from retro_desk.ui.accessible import tab_order
 from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
 from retro_desk.ui.commands import TIMER_PX, Commands
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.pages.book import PageBook, page_type
 from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.startup import DeferredWork, highlight
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self.audience: AudienceWindow | None = None
         self.setWindowTitle("Retro Desk")
         self.base_point_size = QApplication.font().pointSizeF()
+        self.later(lambda: self.setWindowIcon(app_icon()))
         self._build()
         self._build_actions()
         self.live.listen(Topic.EDIT, self.on_change)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.left = RetroPanel(self.store.search, self.open_search_hit, self)
+        self.left.search_built = self._order_tabs
         self.sessions, self.search_tab = self.left.sessions, self.left.search_tab
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.search_requested.connect(self.search_all)
@@ -155,6 +159,11 @@ class MainWindow(QMainWindow):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab reads the window as the eye does: the list on the left, the page, the side."""
+        tab_order(self.left.tabBar(), self.sessions, self.search_tab, self.stack, self.side)
 
     def _prepare_text_field(self, widget: QWidget) -> None:
         """Every field a person types into: no length cap, blame language highlighted, and
@@ -172,6 +181,7 @@ class MainWindow(QMainWindow):
         """Make a phase page the first time it is needed, showing the open retro."""
         page = page_type(phase)(self.context, self)
         self.stack.addWidget(page)
+        self._order_tabs()
         if self.editor is not None:
             page.set_editor(self.editor)
         return page

@@ -30,6 +30,7 @@ from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, 
 from retro_desk.questions import phase_prompt, questions_for
 from retro_desk.timefmt import format_duration, format_minutes
 from retro_desk.ui.audience.span_strip import SpanStrip
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.pages.opening_page import ground_rules
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.pages.rationality_page import clock
@@ -98,6 +99,7 @@ class FeelingsView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Feelings round")
         self.tally = FeelingsTally(self)
         sized(self.tally, BODY_PX)
         self.rest = plain_label(self)
@@ -152,6 +154,7 @@ class ItemList(Page):
 
     def __init__(self, parent: QWidget, nouns: tuple[str, str], newest: bool = True) -> None:
         super().__init__(parent)
+        self.setAccessibleName(nouns[1].capitalize())
         self.nouns = nouns
         self.newest = newest
         self._layout = QVBoxLayout(self)
@@ -241,6 +244,7 @@ class RotiView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
         self.bars = FeelingsTally(self)
         sized(self.bars, BODY_PX)
@@ -289,6 +293,7 @@ class OpeningView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Opening")
         self.heading = plain_label(self, CUE_PX, bold=True)
         self.summary = plain_label(self)
         self.rules = ItemList(self, ("rule", "rules"), newest=False)
@@ -328,6 +333,7 @@ class TimelineView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Timeline")
         self.picture = SpanStrip(self)
         sized(self.picture, PICTURE_PX)
         self.recent = ItemList(self, ("event", "events"))
@@ -359,6 +365,7 @@ class RationalityView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Decision point")
         self.event_text = plain_label(self)
         self.question = plain_label(self, BODY_PX, bold=True)
         self.question.setForegroundRole(QPalette.ColorRole.Link)
@@ -420,6 +427,7 @@ class AudienceWindow(QWidget):
         self.zoom = 1.0
         self._applied_scale = 1.0
         self.setWindowTitle("Retro Desk — audience")
+        self.setWindowIcon(app_icon())
         self.setAccessibleName("Audience window")
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setAutoFillBackground(True)
@@ -451,6 +459,7 @@ class AudienceWindow(QWidget):
         self.decision = RationalityView(self)
         self.learnings = ItemList(self, ("learning", "learnings"))
         actions = Page(self)
+        actions.setAccessibleName("Actions and parking lot")
         self.actions = ItemList(actions, ("action", "actions"))
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)

@@ -83,6 +83,7 @@ class SpanStrip(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("The whole timeline")
         self._marks: list[Mark] = []
         self._tz = "UTC"
         self._busy = (0.0, 0.0, 0)
@@ -115,6 +116,7 @@ class SpanStrip(QWidget):
         self._decisions = [mark.at for mark in self._marks if mark.event.decision_point]
         self._learned = [mark.at for mark in self._marks if mark.event.learned_later]
         self._busy = busiest(self._times)
+        self.setAccessibleDescription(". ".join(text for text in self.captions() if text))
         self._cache = None
         self.update()
 

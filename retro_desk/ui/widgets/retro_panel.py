@@ -31,6 +31,9 @@ class RetroPanel(QTabWidget):
         self.addTab(self.sessions, "Retros")
         self.addTab(self.search_tab, "Search")
         self.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
+        self.setTabToolTip(0, "Every retro; Ctrl+F filters them")
+        # Called once the search panel exists (the window puts it in its Tab order).
+        self.search_built: Callable[[], None] = lambda: None
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
         self.currentChanged.connect(self._tab_changed)
 
@@ -49,6 +52,7 @@ class RetroPanel(QTabWidget):
             assert layout is not None
             layout.addWidget(self._search)
             self.search_tab.setFocusProxy(self._search)
+            self.search_built()
         return self._search
 
     def _tab_changed(self, index: int) -> None:
