@@ -44,7 +44,7 @@ from retro_desk.ui.widgets.side_panel import SidePanel
 from retro_desk.ui.widgets.timer_controls import TimerControls
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import Place
+    from retro_desk.textref import Place
     from retro_desk.ui.audience.audience_window import AudienceWindow
     from retro_desk.ui.widgets.search_panel import SearchPanel
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from retro_desk.ui.widgets.session_list import SessionList
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import Place
+    from retro_desk.textref import Place
     from retro_desk.ui.widgets.search_panel import Search, SearchPanel
 
 
