@@ -394,7 +394,8 @@ class MainWindow(QMainWindow):
     # -- view ------------------------------------------------------------------------------
 
     def zoom(self) -> float:
-        return float(self.settings.value("zoom", 1.0, type=float))
+        value = self.settings.value("zoom", 1.0, type=float)
+        return float(value) if isinstance(value, (int, float, str)) else 1.0
 
     def show_left(self, shown: bool) -> None:
         self.left.setVisible(shown)

@@ -318,3 +318,17 @@ def test_the_new_retro_agenda_table_shows_every_phase_whole(qtbot, tmp_path: Pat
         spin = table.cellWidget(row, 1)
         assert spin.sizeHint().width() <= table.columnWidth(1) + 2
     store.close()
+
+
+def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window) -> None:
+    """Point 7: at 1280x720 the timeline table showed 4 events, the help took its place."""
+    window.go_to_phase(PHASES.index("timeline"))
+    page = window.pages["timeline"]
+    for _ in range(3):
+        QApplication.processEvents()
+    # With events in it, the help under the entry line gives way (F1 and tooltips keep it).
+    assert page.model.rowCount() >= 3
+    assert not page.hint.isVisibleTo(page)
+    # The timer's buttons sit beside it: the header above the page stays low.
+    assert window.controls.height() <= window.timer_widget.height() + 8
+    assert window.stack.height() >= 720 * 0.62

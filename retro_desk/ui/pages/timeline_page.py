@@ -68,8 +68,10 @@ DECISION_KEYS = "Ctrl+D"
 LEARNED_KEYS = "Ctrl+Shift+L"
 # Widths in average characters: enough for most names and sources, the rest wraps.
 COLUMN_CHARACTERS = {ACTOR: 17, SOURCE: 17}
-# Below this many lines of height the page shows no help text under the entry line.
-HINT_ROOM_LINES = 26
+# The help text under the entry line shows while the timeline has fewer events than this, or
+# when the page is at least this many lines tall.
+HINT_EVENTS = 3
+HINT_ROOM_LINES = 40
 TIME_FORMS = "14:32, 14:32:10, +5m, +30s, +1h (after the last event) or 2026-11-20T14:32"
 ENTRY_EXAMPLE = "14:32 Zoë: rolled back the config"
 HINT = (
@@ -329,14 +331,19 @@ class TimelinePage(PhasePage):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._size_columns()
-        # The help under the entry line gives way to the table when the page is short (a
-        # zoomed-in window); F1 lists the same keys.
-        self.hint.setVisible(self.height() >= self.fontMetrics().lineSpacing() * HINT_ROOM_LINES)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        # The help under the entry line is for the first few events; after that, or when the
+        # page is short (zoomed in), it gives way to the table. F1 lists the same keys.
+        tall = self.height() >= self.fontMetrics().lineSpacing() * HINT_ROOM_LINES
+        self.hint.setVisible(tall or self.model.rowCount() < HINT_EVENTS)
 
     # -- PhasePage -------------------------------------------------------------------------
 
     def reload(self) -> None:
         self.model.set_editor(self.editor)
+        self._show_hint()
         if self.isVisible():
             self._show_picture()
         else:
@@ -355,6 +362,8 @@ class TimelinePage(PhasePage):
         self.model.on_change(change)
         if change.part in ("timeline", "session"):
             self._picture_due.start()
+        if change.part == "timeline" and change.op in ("insert", "remove", "reset"):
+            self._show_hint()
 
     def _show_picture(self) -> None:
         retro = self.editor.retro if self.editor else None

@@ -30,14 +30,15 @@ class TimerControls(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.end_label = QLabel(self)
         self.end_label.setAccessibleName("Meeting end")
-        layout = QVBoxLayout(self)
+        # The buttons beside the timer, not under it: the page below keeps the height.
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.timer_widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.add_button)
-        layout.addLayout(buttons)
-        layout.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
+        side = QVBoxLayout()
+        side.addWidget(self.start_button)
+        side.addWidget(self.add_button)
+        side.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(side)
 
     def show_timer(self, timer: PhaseTimer) -> None:
         self.timer_widget.set_state(format_duration(timer.remaining()), timer.mode(), timer.running)
