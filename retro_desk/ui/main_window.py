@@ -7,6 +7,8 @@ both listen to.
 
 from __future__ import annotations
 
+import dataclasses
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         retro's findings) runs once the window has been painted, so that it opens sooner."""
         super().__init__()
         self.store = store
+        self.open_on_first_phase = False
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
         self.deferred = DeferredWork(self, defer_until_painted, store.warm_up)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.left.search_built = self._order_tabs
         self.sessions, self.search_tab = self.left.sessions, self.left.search_tab
         self.sessions.session_chosen.connect(self.open_session)
+        self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
         self.sessions.search_requested.connect(self.search_all)
 
         self.stepper = PhaseStepper(self)
@@ -213,7 +217,7 @@ class MainWindow(QMainWindow):
         if search is not None:
             search.refresh()
 
-    def open_session(self, session_id: int) -> None:
+    def open_session(self, session_id: int, first_phase: bool = False) -> None:
         if self.editor and self.editor.session_id == session_id:
             self.focus_entry()
             return
@@ -221,6 +225,9 @@ class MainWindow(QMainWindow):
         try:
             editor = SessionEditor(self.store, session_id)
             state = self.store.timer_state(session_id)
+            if first_phase or self.open_on_first_phase:
+                # --safe: a retro that cannot be shown where it was left still opens.
+                state = dataclasses.replace(state, current_phase=0)
         except StorageError as error:
             self.report_error(error)
             return

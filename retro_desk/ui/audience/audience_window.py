@@ -52,6 +52,12 @@ _PX = "audience_px"
 NO_RETRO = "Waiting for the facilitator to open a retro."
 
 
+def _layout(widget: QWidget) -> QLayout:
+    layout = widget.layout()
+    assert layout is not None
+    return layout
+
+
 def sized(widget: QWidget, px: int, bold: bool = False) -> QWidget:
     """Give `widget` a type size that follows the audience window's zoom."""
     widget.setProperty(_PX, px)
@@ -120,7 +126,7 @@ class FeelingsView(Page):
         metrics = QFontMetricsF(self.tally.font())
         # As FeelingsTally lays out: a row and a half per line, one em between the groups.
         row, em = metrics.height() * 1.5, metrics.horizontalAdvance("M")
-        spacing = self.layout().spacing()
+        spacing = _layout(self).spacing()
 
         def height(shown_core: int, shown_blame: int, rest: list[str]) -> float:
             groups = (shown_core > 0) + (shown_blame > 0)
@@ -144,7 +150,7 @@ class FeelingsView(Page):
         self.tally.set_counts(core[:shown_core], blame[:shown_blame])
         if self.rest.text():
             room = self.height() - self.tally.sizeHint().height() - spacing
-            fit_text(self.rest, self.rest.text(), max(room, metrics.height()))
+            fit_text(self.rest, self.rest.text(), max(room, round(metrics.height())))
         self.rest.setHidden(not self.rest.text())
 
 
@@ -392,7 +398,7 @@ class RationalityView(Page):
 
     def fit(self) -> None:
         width = max(self.width(), 1)
-        spacing = self.layout().spacing()
+        spacing = _layout(self).spacing()
         line = self.answer.fontMetrics().lineSpacing()
         for label, text in zip(self.labels(), self._texts, strict=True):
             label.setText(text)
@@ -460,7 +466,7 @@ class AudienceWindow(QWidget):
         self.learnings = ItemList(self, ("learning", "learnings"))
         actions = Page(self)
         actions.setAccessibleName("Actions and parking lot")
-        self.actions = ItemList(actions, ("action", "actions"))
+        self.action_list = ItemList(actions, ("action", "actions"))
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)
         self.parking_heading.setText("Parking lot")
@@ -470,7 +476,7 @@ class AudienceWindow(QWidget):
         actions_layout = QHBoxLayout(actions)
         actions_layout.setContentsMargins(0, 0, 0, 0)
         actions_layout.setSpacing(48)
-        actions_layout.addWidget(self.actions, 3)
+        actions_layout.addWidget(self.action_list, 3)
         actions_layout.addLayout(parking, 2)
         self.roti = RotiView(self)
 
@@ -636,7 +642,7 @@ class AudienceWindow(QWidget):
             self.learnings.set_items([f"• {item.text}" for item in retro.learnings if
                                       item.text.strip()], "No learnings yet.")
         elif phase == "actions":
-            self.actions.set_items([action_line(a) for a in retro.actions], "No actions yet.")
+            self.action_list.set_items([action_line(a) for a in retro.actions], "No actions yet.")
             self.parking.set_items([f"• {item.text}" for item in retro.parking_lot if
                                     item.text.strip()], "Nothing parked.")
         elif phase == "close":

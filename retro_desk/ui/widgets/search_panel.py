@@ -59,7 +59,7 @@ class SearchResultsModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent.row() + 1 if parent.isValid() else _TOP)
 
-    def parent(self, index: Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: Index | None = None) -> Any:
         if index is None:
             return super().parent()  # QObject.parent(), which this name hides
         if not index.isValid() or index.internalId() == _TOP:
