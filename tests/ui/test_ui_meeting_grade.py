@@ -299,27 +299,6 @@ def test_high_contrast_check_boxes_can_be_seen(qtbot, restore_theme, window: Mai
     assert QColor(image.pixel(image.width() - 1, image.height() // 2)) == HIGH_CONTRAST.window
 
 
-def test_the_new_retro_agenda_table_shows_every_phase_whole(qtbot, tmp_path: Path) -> None:
-    """Point 8: the new-retro agenda table was clipped (rows cut off, names cut short)."""
-    from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
-
-    store = Store.open(tmp_path / "dialog.sqlite3")
-    dialog = NewSessionDialog(None, store)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    table = dialog.agenda
-    viewport = table.viewport().rect()
-    for row in range(table.rowCount()):
-        cell = table.visualRect(table.model().index(row, 0))
-        assert viewport.contains(cell), f"row {row} is cut off"
-        label = table.cellWidget(row, 0)
-        assert label.fontMetrics().horizontalAdvance(label.text()) <= table.columnWidth(0)
-        spin = table.cellWidget(row, 1)
-        assert spin.sizeHint().width() <= table.columnWidth(1) + 2
-    store.close()
-
-
 def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window) -> None:
     """Point 7: at 1280x720 the timeline table showed 4 events, the help took its place."""
     window.go_to_phase(PHASES.index("timeline"))

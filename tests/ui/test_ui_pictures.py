@@ -38,6 +38,8 @@ def windows(qtbot, qapp, db_store: Store, clock: FakeClock, settings: QSettings)
     audience = open_audience(qtbot, window)
     yield window, audience
     window.commands.set_zoom(1.0)
+    audience.close()
+    window.close()
     apply_theme(qapp, chosen)
     qapp.setPalette(palette)
 

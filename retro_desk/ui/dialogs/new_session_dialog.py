@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -133,10 +132,8 @@ class NewSessionDialog(QDialog):
         self.source_links.setFixedHeight(60)
         self.agenda = QTableWidget(0, 2, self)
         self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
-        # The phase names take the width; the minutes keep what their spin box needs.
-        header = self.agenda.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.agenda.horizontalHeader().setStretchLastSection(False)
+        self.agenda.setColumnWidth(0, 220)
         self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda.verticalHeader().setVisible(False)
@@ -302,14 +299,6 @@ class NewSessionDialog(QDialog):
         for item in agenda:
             self._append_row(item)
         self._update_total()
-        self._fit_agenda_height()
-
-    def _fit_agenda_height(self) -> None:
-        """Every phase in view, none cut off at the bottom (seven rows need no scrolling)."""
-        self.agenda.resizeRowsToContents()
-        rows = sum(self.agenda.rowHeight(row) for row in range(self.agenda.rowCount()))
-        frame = 2 * self.agenda.frameWidth()
-        self.agenda.setMinimumHeight(self.agenda.horizontalHeader().height() + rows + frame)
 
     def _append_row(self, item: AgendaItem) -> None:
         row = self.agenda.rowCount()
