@@ -30,7 +30,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from retro_desk.language import find_blame  # noqa: E402
-from retro_desk.ui.blame_highlight import BlameHighlighter, attach  # noqa: E402
+from retro_desk.ui.widgets.blame_highlight import BlameHighlighter, attach  # noqa: E402
 
 KEYS = [Qt.Key.Key_A, Qt.Key.Key_E, Qt.Key.Key_Space, Qt.Key.Key_Backspace, Qt.Key.Key_S]
 

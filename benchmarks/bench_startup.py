@@ -97,16 +97,16 @@ SETTLED_APP = textwrap.dedent(
     import sys
     gc.disable()
     from PySide6.QtWidgets import QApplication
-    from retro_desk.ui import main_window
+    from retro_desk.ui import startup
 
-    after_paint = main_window.MainWindow._run_waiting
+    after_paint = startup.DeferredWork._run
 
-    def run_then_leave(window):
-        after_paint(window)
+    def run_then_leave(work):
+        after_paint(work)
         print("ready", flush=True)
         QApplication.instance().exit(0)
 
-    main_window.MainWindow._run_waiting = run_then_leave
+    startup.DeferredWork._run = run_then_leave
     from retro_desk.launch import run
     sys.argv[1:] = ["--db", sys.argv[1]]
     sys.exit(run())

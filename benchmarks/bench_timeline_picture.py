@@ -26,7 +26,7 @@ from PySide6.QtGui import QFont  # noqa: E402
 from retro_desk.export import export  # noqa: E402
 from retro_desk.timeline_layout import layout_timeline  # noqa: E402
 from retro_desk.ui.pdf import QtDrawing, ensure_gui  # noqa: E402
-from retro_desk.ui.timeline_picture import text_metrics  # noqa: E402
+from retro_desk.ui.widgets.timeline_picture import text_metrics  # noqa: E402
 
 
 def main() -> int:

@@ -16,10 +16,10 @@ from retro_desk.export import session_file  # noqa: E402
 from retro_desk.paths import resource  # noqa: E402
 from retro_desk.storage import Store  # noqa: E402
 from retro_desk.ui.main_window import MainWindow  # noqa: E402
-from retro_desk.ui.theme import apply_theme  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
 SIZE = (1280, 720)
+FULL_HD = (1920, 1080)
 # (file name, phase index, theme, which window); the phases a facilitator shares most.
 SHOTS = (
     ("main-timeline-light.png", 2, "light", "main"),
@@ -29,6 +29,8 @@ SHOTS = (
     ("audience-timeline-light.png", 2, "light", "audience"),
     ("audience-timeline-dark.png", 2, "dark", "audience"),
     ("audience-rationality-light.png", 3, "light", "audience"),
+    ("audience-opening-1080p-dark.png", 0, "dark", "audience-1080p"),
+    ("main-rationality-high-contrast.png", 3, "high-contrast", "main"),
 )
 
 
@@ -69,18 +71,20 @@ def main(out: Path = DOCS) -> int:
     window.resize(*SIZE)
     window.show()
     window.open_most_recent()
-    window.toggle_audience()
+    window.commands.toggle_audience()
     audience = window.audience
     assert audience is not None
     audience.resize(*SIZE)
     feelings = window.pages["feelings"]
     for shot, phase, theme, which in SHOTS:
-        apply_theme(app, theme)
+        # As the facilitator switches theme: live, with both windows open.
+        window.commands.set_theme(theme)
+        audience.resize(*(FULL_HD if which == "audience-1080p" else SIZE))
         window.go_to_phase(phase)
         # Two minutes and eighteen seconds into each phase: 07:42 left of ten minutes.
-        window.reset_timer()
+        window.commands.reset_timer()
         if window.timer is not None and not window.timer.running:
-            window.toggle_timer()
+            window.commands.toggle_timer()
         clock.now += 138
         if phase == 1:
             feelings.previous_speaker()
@@ -92,6 +96,8 @@ def main(out: Path = DOCS) -> int:
             app.processEvents()
             window.pages["rationality"].cards["knowledge"].answer.setFocus()
         target = window if which == "main" else audience
+        if phase == 0:
+            window.commands.reset_timer()
         settle(app, window, target)
         target.grab().save(str(out / shot))
         print(out / shot)

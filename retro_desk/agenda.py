@@ -40,7 +40,8 @@ def default_agenda(kind: str = "own") -> list[AgendaItem]:
 def rebalance(
     agenda: list[AgendaItem], current: int, elapsed_current: float, meeting_seconds: int
 ) -> list[int]:
-    """New planned seconds for every phase, so that the meeting still ends on time.
+    """New planned seconds for every phase, so that the meeting still ends on time (and
+    never later: a meeting ahead of time keeps its plans and ends early).
 
     Past phases count as spent, the current one as at least its plan; the phases still to come
     share what is left in proportion to their plans, none below a minute (or its own plan, if
@@ -55,7 +56,9 @@ def rebalance(
     budget = max(0.0, meeting_seconds - used)
     floors = {i: min(MIN_PHASE_SECONDS, planned[i]) for i in future}
     wanted = sum(planned[i] for i in future)
-    if wanted == 0:
+    if wanted == 0 or budget >= wanted:
+        # Ahead of time: the phases to come keep their plans and the meeting ends early;
+        # stretching them to fill the hour would only make the close drag.
         return planned
     spare = max(0.0, budget - sum(floors.values()))
     flexible = sum(planned[i] - floors[i] for i in future)

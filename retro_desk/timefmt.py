@@ -189,7 +189,13 @@ def parse_quick_time(
             raise TimeInputError("a time of day needs the incident date or an earlier event")
         local = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
         return to_iso(checked_instant(local, raw))
-    return normalise_instant(raw, tz_name)
+    try:
+        return normalise_instant(raw, tz_name)
+    except TimeInputError as error:
+        if not str(error).startswith("not an ISO 8601"):
+            raise
+        # Said as a person would: the format's name means nothing to the room.
+        raise TimeInputError(f"“{raw}” is not a time" if raw else "no time given") from None
 
 
 def format_duration(seconds: float) -> str:

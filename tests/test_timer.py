@@ -265,11 +265,13 @@ def test_rebalance_keeps_the_meeting_end(timer: PhaseTimer, clock: FakeClock) ->
     assert future[0] == max(future) and future == sorted(future, reverse=True)
 
 
-def test_rebalance_gives_back_time_after_a_short_phase(timer: PhaseTimer, clock: FakeClock) -> None:
+def test_rebalance_ahead_of_time_ends_early(timer: PhaseTimer, clock: FakeClock) -> None:
+    """Issue 12, point 8: ahead of time, rebalancing grew the close to 30:30."""
     _run_to(timer, clock, [120, 300], 0)  # both early phases ran short; now at the timeline
+    before = [a.planned_seconds for a in timer.agenda]
     timer.rebalance()
-    assert timer.projected_end_offset() == 0
-    assert sum(a.planned_seconds for a in timer.agenda[3:]) == 3600 - 120 - 300 - 1200
+    assert [a.planned_seconds for a in timer.agenda] == before
+    assert timer.projected_end_offset() == 120 + 300 - 300 - 600  # eight minutes early
 
 
 def test_rebalance_with_a_too_large_overrun_shrinks_to_floors(
@@ -329,7 +331,12 @@ def test_rebalance_properties(case: tuple[list[AgendaItem], int, int, int]) -> N
     used = sum(a.spent_seconds for a in agenda[:current])
     used += max(elapsed, agenda[current].planned_seconds)
     end = used + sum(planned[i] for i in future)
-    if meeting - used >= sum(floors):
+    wanted = sum(agenda[i].planned_seconds for i in future)
+    if meeting - used >= wanted:
+        # Ahead of time: plans kept, the meeting ends early, never later than planned.
+        assert planned == [a.planned_seconds for a in agenda]
+        assert end <= meeting
+    elif meeting - used >= sum(floors):
         # Exact but for the fraction of a second still running in the current phase.
         assert abs(end - meeting) < 1
     else:

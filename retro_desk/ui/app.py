@@ -14,7 +14,8 @@ from retro_desk import __version__
 from retro_desk.storage import ReadOnlyDatabase, StorageError, Store
 from retro_desk.storage.lock import InstanceLock
 from retro_desk.ui.identity import apply_identity
-from retro_desk.ui.main_window import FirstPaintWatcher, MainWindow, forget_module_sources
+from retro_desk.ui.main_window import MainWindow
+from retro_desk.ui.startup import FirstPaintWatcher, forget_module_sources
 from retro_desk.ui.theme import apply_theme
 
 

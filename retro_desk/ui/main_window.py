@@ -1,64 +1,58 @@
-"""The facilitator's window: retros on the left, the live session in the middle, notes right."""
+"""The facilitator's window: retros on the left, the live session in the middle, notes right.
+
+Layout and wiring only: what the commands do is in commands.py, what is live (retro, phase,
+speaker, decision point) in retro_desk/live.py, which this window and the audience window
+both listen to.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import linecache
-import re
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
-    QProgressDialog,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from retro_desk.editor import Change, SessionEditor
+from retro_desk.live import LiveSession, Topic
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
-from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.accessible import tab_order
-from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
-from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
+from retro_desk.ui.commands import TIMER_PX, Commands
 from retro_desk.ui.identity import app_icon
-from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.pages import PageBook, page_type
-from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
-from retro_desk.ui.session_list import SessionList
-from retro_desk.ui.side_panel import SidePanel
-from retro_desk.ui.theme import THEMES, apply_theme
-from retro_desk.ui.timer_widget import TimerWidget
+from retro_desk.ui.pages.book import PageBook, page_type
+from retro_desk.ui.pages.page import PageContext, PhasePage
+from retro_desk.ui.startup import DeferredWork, highlight
+from retro_desk.ui.theme import THEMES, current_theme
+from retro_desk.ui.undo_keys import StoredUndoKeys
+from retro_desk.ui.widgets.phase_stepper import PhaseStepper, PromptLabel
+from retro_desk.ui.widgets.retro_panel import RetroPanel
+from retro_desk.ui.widgets.side_panel import SidePanel
+from retro_desk.ui.widgets.timer_controls import TimerControls
 
 if TYPE_CHECKING:
     from retro_desk.textref import Place
-    from retro_desk.ui.audience_window import AudienceWindow
-    from retro_desk.ui.search_panel import SearchPanel
+    from retro_desk.ui.audience.audience_window import AudienceWindow
+    from retro_desk.ui.widgets.search_panel import SearchPanel
 
 TICK_MS = 250
-TIMER_PX = 56
-MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
 # Qt cuts a line edit's text at 32,767 characters without a word; a long paste must survive.
 LINE_LIMIT = 2**31 - 1
-
-
-# Dialogs and message boxes (QFileDialog, QMessageBox) are imported where they are opened:
-# making their Qt classes costs start-up time, and none is shown before the first paint.
 
 
 class MainWindow(QMainWindow):
@@ -79,18 +73,22 @@ class MainWindow(QMainWindow):
         self.open_on_first_phase = False
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
-        self.editor: SessionEditor | None = None
-        self.timer: PhaseTimer | None = None
-        self._waiting: list[Callable[[], None]] | None = [] if defer_until_painted else None
+        self.deferred = DeferredWork(self, defer_until_painted, store.warm_up)
+        self.later = self.deferred.later
+        self._undo_keys = StoredUndoKeys(self)
         self.context = context or PageContext(decorate_text=self._prepare_text_field)
         self.context.report_error = self.report_error
         self.context.later = self.later
-        self.setWindowTitle("Retro Desk")
-        self.later(lambda: self.setWindowIcon(app_icon()))
+        self.live: LiveSession = self.context.live
+        self.commands = Commands(self)
         self.audience: AudienceWindow | None = None
-        self._base_point_size = QApplication.font().pointSizeF()
+        self.setWindowTitle("Retro Desk")
+        self.base_point_size = QApplication.font().pointSizeF()
+        self.later(lambda: self.setWindowIcon(app_icon()))
         self._build()
         self._build_actions()
+        self.live.listen(Topic.EDIT, self.on_change)
+        self.live.listen(Topic.PHASE, self._show_session)
         self.refresh_sessions()
         self._show_session()
         self._ticker = QTimer(self)
@@ -98,77 +96,40 @@ class MainWindow(QMainWindow):
         self._ticker.timeout.connect(self.tick)
         self._ticker.start()
         self._restore_settings()
-        if self._waiting is not None:
-            self._first_paint = FirstPaintWatcher(self, self._painted)
 
-    def later(self, work: Callable[[], None], first: bool = False) -> None:
-        """Run `work` now, or, while a deferring window has not been painted yet, after that
-        (before the other waiting work if `first`)."""
-        if self._waiting is None:
-            work()
-        elif first:
-            self._waiting.insert(0, work)
-        else:
-            self._waiting.append(work)
+    @property
+    def editor(self) -> SessionEditor | None:
+        return self.live.editor
 
-    def _painted(self) -> None:
-        # After this paint has finished: the window is on screen, and the rest follows.
-        QTimer.singleShot(0, self._run_waiting)
-
-    def _run_waiting(self) -> None:
-        waiting, self._waiting = self._waiting or [], None
-        for work in waiting:
-            work()
-        # The first edit then finds the storage's writing half loaded.
-        self.store.warm_up()
-        forget_module_sources()
+    @property
+    def timer(self) -> PhaseTimer | None:
+        return self.live.timer
 
     # -- construction ----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.sessions = SessionList(self)
+        self.left = RetroPanel(self.store.search, self.open_search_hit, self)
+        self.left.search_built = self._order_tabs
+        self.sessions, self.search_tab = self.left.sessions, self.left.search_tab
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
         self.sessions.search_requested.connect(self.search_all)
-        # The search panel is made the first time its tab is shown (see `search`).
-        self._search: SearchPanel | None = None
-        self.search_tab = QWidget(self)
-        search_layout = QVBoxLayout(self.search_tab)
-        search_layout.setContentsMargins(0, 0, 0, 0)
-        self.left = QTabWidget(self)
-        self.left.addTab(self.sessions, "Retros")
-        self.left.addTab(self.search_tab, "Search")
-        self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
-        self.left.setTabToolTip(0, "Every retro; Ctrl+F filters them")
-        # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
-        self.left.currentChanged.connect(self._left_tab_changed)
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
-        self.timer_widget = TimerWidget(TIMER_PX, parent=self)
-        self.start_button = QPushButton("Start", self)
-        self.start_button.setToolTip("Start or pause the phase timer (F5)")
-        self.start_button.clicked.connect(self.toggle_timer)
-        self.add_button = QPushButton("+1 min", self)
-        self.add_button.setToolTip("Add one minute to this phase (F6)")
-        self.add_button.clicked.connect(self.add_minute)
-        for button in (self.start_button, self.add_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.end_label = QLabel(self)
-        self.end_label.setAccessibleName("Meeting end")
-
-        top = QHBoxLayout()
-        top.addWidget(self.stepper, 1)
-        controls = QVBoxLayout()
-        controls.addWidget(self.timer_widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.add_button)
-        controls.addLayout(buttons)
-        controls.addWidget(self.end_label, 0, Qt.AlignmentFlag.AlignRight)
-        top.addLayout(controls)
+        self.controls = TimerControls(TIMER_PX, self.commands.toggle_timer,
+                                      self.commands.add_minute, self)
+        self.timer_widget = self.controls.timer_widget
+        self.start_button, self.add_button = self.controls.start_button, self.controls.add_button
+        self.end_label = self.controls.end_label
 
         self.prompt = PromptLabel(self)
+        # The stepper has the whole width (it wraps when zoomed); the prompt and the timer
+        # share the row under it.
+        top = QHBoxLayout()
+        top.addWidget(self.prompt, 1)
+        top.addWidget(self.controls, 0, Qt.AlignmentFlag.AlignTop)
+
         self.stack = QStackedWidget(self)
         self.pages = PageBook(self._build_page)
         self.empty = QLabel(
@@ -182,8 +143,8 @@ class MainWindow(QMainWindow):
 
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.stepper)
         centre_layout.addLayout(top)
-        centre_layout.addWidget(self.prompt)
         centre_layout.addWidget(self.stack, 1)
 
         self.side = SidePanel(self.context, self)
@@ -195,9 +156,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.left.setMinimumWidth(140)
-        self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
+        # Zoom makes text larger inside the window; it never makes the window itself grow.
+        layout = self.layout()
+        assert layout is not None
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
         self._order_tabs()
@@ -207,29 +170,16 @@ class MainWindow(QMainWindow):
         tab_order(self.left.tabBar(), self.sessions, self.search_tab, self.stack, self.side)
 
     def _prepare_text_field(self, widget: QWidget) -> None:
-        """Every field a person types into: no length cap, and blame language highlighted."""
+        """Every field a person types into: no length cap, blame language highlighted, and
+        Ctrl+Z / Ctrl+Shift+Z reaching the stored edits once the field has none of its own."""
         if isinstance(widget, QLineEdit):
             widget.setMaxLength(LINE_LIMIT)
-        self.later(lambda: _highlight(widget))
+        widget.installEventFilter(self._undo_keys)
+        self.later(lambda: highlight(widget))
 
     @property
     def search(self) -> SearchPanel:
-        """The Search tab's panel, built (and its module imported) on first use."""
-        if self._search is None:
-            from retro_desk.ui.search_panel import SearchPanel
-
-            self._search = SearchPanel(self.store.search, self.search_tab)
-            self._search.hit_chosen.connect(self.open_search_hit)
-            layout = self.search_tab.layout()
-            assert layout is not None
-            layout.addWidget(self._search)
-            self.search_tab.setFocusProxy(self._search)
-            self._order_tabs()
-        return self._search
-
-    def _left_tab_changed(self, index: int) -> None:
-        if self.left.widget(index) is self.search_tab:
-            self.search.refresh()
+        return self.left.search
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
@@ -243,33 +193,35 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
         menus = {title: self.menuBar().addMenu(title) for title in MENUS}
+        themes = QActionGroup(self)
         for spec in ACTIONS:
             action = QAction(spec.text, self)
             action.setShortcuts(key_sequences(spec))
             action.setCheckable(spec.checkable)
-            slot: Callable[[], object] = getattr(self, spec.slot)
-            action.triggered.connect(lambda _checked=False, run=slot: run())
+            action.triggered.connect(lambda _checked=False, run=spec.slot: run(self.commands))
             menus[spec.menu].addAction(action)
             self.actions_by_name[spec.name] = action
-        go_menu = menus["&Session"].addMenu("&Go to phase")
-        self._phase_menu = go_menu
+            if spec.name.startswith("theme_"):
+                themes.addAction(action)
+        self._phase_menu = menus["&Session"].addMenu("&Go to phase")
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda n=number: self.go_to_phase(n - 1))
 
-    # -- sessions --------------------------------------------------------------------------
+    # -- the open retro --------------------------------------------------------------------
 
     def refresh_sessions(self) -> None:
         current = self.editor.session_id if self.editor else None
         self.context.guard(lambda: self.sessions.set_sessions(self.store.list_sessions(), current))
-        if self._search is not None:
-            self._search.refresh()
+        search = self.left.built_search()
+        if search is not None:
+            search.refresh()
 
     def open_session(self, session_id: int, first_phase: bool = False) -> None:
         if self.editor and self.editor.session_id == session_id:
             self.focus_entry()
             return
-        self._pause_and_save()
+        self.pause_and_save()
         try:
             editor = SessionEditor(self.store, session_id)
             state = self.store.timer_state(session_id)
@@ -279,217 +231,41 @@ class MainWindow(QMainWindow):
         except StorageError as error:
             self.report_error(error)
             return
-        if self.editor:
-            self.editor.listeners.clear()
-            self.editor.undo_stack.listeners.clear()
-        self.editor = editor
         agenda = editor.retro.agenda
-        self.timer = PhaseTimer(agenda, state, self.clock) if agenda else None
-        editor.listeners.append(self.on_change)
-        editor.undo_stack.listeners.append(self._update_undo_actions)
+        self.show_retro(editor, PhaseTimer(agenda, state, self.clock) if agenda else None)
+        self.sessions.select(session_id)
+        self.settings.setValue("last_session", session_id)
+        self.focus_entry()
+
+    def show_retro(self, editor: SessionEditor | None, timer: PhaseTimer | None = None) -> None:
+        """Make `editor` the open retro (None: none is open) in the live session and here."""
+        if self.editor:
+            self.editor.undo_stack.listeners.clear()
+        self.live.open(editor, timer)
+        if editor is not None:
+            editor.undo_stack.listeners.append(self._update_undo_actions)
         for page in self.pages.built():
             page.set_editor(editor)
         self.side.set_editor(editor)
-        self.sessions.select(session_id)
         self._show_session()
-        self._update_undo_actions()
-        self.settings.setValue("last_session", session_id)
-        self.focus_entry()
 
     def open_most_recent(self) -> None:
         sessions = self.sessions.model.sessions()
         if sessions and sessions[0].id is not None:
             self.open_session(sessions[0].id)
 
-    def new_retro(self) -> None:
-        from retro_desk.ui.new_session_dialog import NewSessionDialog
-
-        retro = NewSessionDialog.ask(self, self.store)
-        self.activateWindow()
-        if retro is None:
-            return
-        session_id = self.context.guard(lambda: self.store.create_retro(retro))
-        if session_id is None:
-            return
-        self.refresh_sessions()
-        self.open_session(session_id)
-
-    def edit_details(self) -> None:
-        if not self.editor:
-            return
-        from retro_desk.ui.new_session_dialog import NewSessionDialog
-
-        changes = NewSessionDialog.ask_details(self, self.editor.retro.session)
-        self.activateWindow()
-        if changes:
-            editor = self.editor
-            self.context.guard(lambda: editor.update_session(**changes))
-            for page in self.pages.built():
-                page.reload()
-
-    def import_file(self) -> None:
-        import uuid
-
-        from retro_desk.export import session_file
-
-        path = ask_open_path(self, "Import session file", "Retro Desk session (*.json)")
-        if not path:
-            return
-        try:
-            retro = session_file.read_file(Path(path))
-        except session_file.SessionFileError as error:
-            self.show_message("Cannot import", f"{path}\n\n{error}")
-            return
-        existing = self.context.guard(lambda: self.store.find_by_uuid(retro.session.uuid))
-        if existing is not None:
-            from PySide6.QtWidgets import QMessageBox
-
-            answer = QMessageBox.question(
-                self,
-                "Already imported",
-                "This retro is already here. Import a second copy?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                self.open_session(existing)
-                return
-            retro.session.uuid = str(uuid.uuid4())
-        session_id = self.context.guard(lambda: self.store.create_retro(retro))
-        if session_id is not None:
-            self.refresh_sessions()
-            self.open_session(session_id)
-
-    def import_timeline_csv(self) -> None:
-        """Add the events of a CSV file to the open retro's timeline, after a preview."""
-        if not self.editor:
-            return
-        path = ask_open_path(
-            self, "Import timeline CSV", "CSV files (*.csv *.tsv *.txt);;All files (*)"
-        )
-        if not path:
-            return
-        from retro_desk.ui.csv_import_dialog import CsvImportDialog
-
-        editor = self.editor
-        events = CsvImportDialog.ask(self, Path(path), editor.retro.session)
-        self.activateWindow()
-        if not events:
-            return
-        added = self.context.guard(lambda: editor.import_events(events))
-        if added:
-            noun = "event" if len(added) == 1 else "events"
-            self.set_status(f"Imported {len(added)} {noun} into the timeline; Ctrl+Z takes"
-                            " them out again")
-
-    def save_agenda_template(self) -> None:
-        """Keep the open retro's agenda (its plan) as a template for new retros."""
-        if not self.editor:
-            return
-        agenda = self.editor.retro.agenda
-        from retro_desk.templates import TemplateError, plan_summary, template_from_agenda
-        from retro_desk.ui.template_dialog import TemplateNameDialog
-
-        saved = self.context.guard(self.store.agenda_templates) or []
-        name = TemplateNameDialog.ask(self, [t.name for t in saved], plan_summary(agenda))
-        self.activateWindow()
-        if name is None:
-            return
-        try:
-            self.store.save_agenda_template(template_from_agenda(name, agenda))
-        except TemplateError as error:
-            self.show_message("Template not saved", str(error))
-            return
-        except StorageError as error:
-            self.report_error(error)
-            return
-        self.set_status(f"Saved the agenda as the template “{name}”; choose it in a new retro")
-
-    def delete_retro(self) -> None:
-        if not self.editor:
-            return
-        title = self.editor.retro.session.title
-        if not confirm(self, "Delete retro", f"Delete “{title}” and everything in it?"
-                       " This cannot be undone."):
-            return
-        try:
-            self.store.delete_session(self.editor.session_id)
-        except StorageError as error:
-            self.report_error(error)
-            return
-        self.editor = None
-        self.timer = None
-        for page in self.pages.built():
-            page.set_editor(None)
-        self.side.set_editor(None)
-        self.refresh_sessions()
-        self._show_session()
-
-    def mark_closed(self) -> None:
-        if self.editor:
-            self._pause_and_save()
-            editor = self.editor
-            self.context.guard(lambda: editor.update_session(status="closed"))
-
-    # -- export ----------------------------------------------------------------------------
-
-    # The exporters import on first use: they are not needed to open the window.
-
-    def export_markdown(self) -> None:
-        # The timeline picture goes beside the document, as name-timeline.svg and .png.
-        self._export("md", "Markdown (*.md)")
-
-    def export_json(self) -> None:
-        self._export("json", "Retro Desk session (*.json)")
-
-    def export_html(self) -> None:
-        self._export("html", "Web page (*.html)")
-
-    def export_pdf(self) -> None:
-        self._export("pdf", "PDF document (*.pdf)")
-
-    def _export(self, fmt: str, file_filter: str) -> None:
-        from retro_desk.export import export
-        from retro_desk.ui.pdf import QtDrawing
-
-        if not self.editor:
-            return
-        name = f"{safe_file_stem(self.editor.retro.session.title)}.{fmt}"
-        path = ask_save_path(self, "Export", name, file_filter)
-        if not path:
-            return
-        progress = ExportProgress(self)
-        try:
-            export(self.editor.retro, fmt, Path(path), drawing=QtDrawing(),
-                   progress=progress.update)
-        except OSError as error:
-            self.show_message("Export failed", f"Cannot write {path}: {error.strerror or error}")
-            return
-        finally:
-            progress.close()
-        self.set_status(f"Exported to {path}")
-
     # -- phases and timer ------------------------------------------------------------------
 
     def tick(self) -> None:
         """Repaint timer and stepper from the phase timer; the Qt timer only asks for this."""
-        if not self.timer:
-            self.timer_widget.set_state("--:--", "normal", False)
-            return
         timer = self.timer
-        self.timer_widget.set_state(format_duration(timer.remaining()), timer.mode(), timer.running)
-        elapsed = [timer.elapsed(i) for i in range(len(timer.agenda))]
-        self.stepper.set_agenda(timer.agenda, timer.current, elapsed)
-        self.start_button.setText("Pause" if timer.running else "Start")
-        offset = timer.projected_end_offset()
-        if abs(offset) < 30:
-            self.end_label.setText("On time")
-        elif offset > 0:
-            self.end_label.setText(f"Ends {format_duration(offset).lstrip('+')} late")
-        else:
-            self.end_label.setText(f"Ends {format_duration(-offset)} early")
-        if self.audience is not None:
-            self.audience.tick()
+        if timer is not None:
+            self.controls.show_timer(timer)
+            elapsed = [timer.elapsed(i) for i in range(len(timer.agenda))]
+            self.stepper.set_agenda(timer.agenda, timer.current, elapsed)
+        self.live.tick()
 
-    def _save_timer(self) -> None:
+    def save_timer(self) -> None:
         # A read-only window keeps its timer to itself: its status bar already says Read-only,
         # and a "Not saved" box at every change of phase would stop the meeting.
         if self.editor and self.timer and not self.store.read_only:
@@ -498,57 +274,18 @@ class MainWindow(QMainWindow):
                 lambda: self.store.save_timer(editor.session_id, timer.state(), timer.agenda)
             )
 
-    def _pause_and_save(self) -> None:
+    def pause_and_save(self) -> None:
         if self.timer and self.timer.running:
             self.timer.pause()
-            self._save_timer()
-
-    def toggle_timer(self) -> None:
-        if self.timer:
-            self.timer.toggle()
-            self._save_timer()
-            if self.timer.running and self.editor and self.editor.retro.session.status == "draft":
-                editor = self.editor
-                self.context.guard(lambda: editor.update_session(status="live"))
-            self.tick()
-
-    def add_minute(self) -> None:
-        if self.timer:
-            self.timer.add_time(60)
-            self._save_timer()
-            self.tick()
-
-    def reset_timer(self) -> None:
-        if self.timer:
-            self.timer.reset()
-            self._save_timer()
-            self.tick()
-
-    def rebalance(self) -> None:
-        if self.timer:
-            self.timer.rebalance()
-            self._save_timer()
-            self.set_status("Remaining phases rebalanced to keep the planned end time")
-            self.tick()
+            self.save_timer()
 
     def go_to_phase(self, index: int) -> None:
-        if not self.timer or not 0 <= index < len(self.timer.agenda):
-            return
-        self.timer.go_to(index)
-        self._save_timer()
-        self._show_session()
-        self.focus_entry()
-
-    def next_phase(self) -> None:
-        if self.timer:
-            self.go_to_phase(self.timer.current + 1)
-
-    def previous_phase(self) -> None:
-        if self.timer:
-            self.go_to_phase(self.timer.current - 1)
+        if self.live.go_to(index):
+            self.save_timer()
+            self.focus_entry()
 
     def current_phase(self) -> str | None:
-        return self.timer.item.phase if self.timer else None
+        return self.live.phase
 
     def current_page(self) -> PhasePage | None:
         phase = self.current_phase()
@@ -565,6 +302,9 @@ class MainWindow(QMainWindow):
             kind = self.editor.retro.session.kind
             self.prompt.setText(phase_prompt(self.timer.item.phase, kind, self.context.prompts))
             self.setWindowTitle(f"{self.editor.retro.session.title} — Retro Desk")
+        # With no retro open there is no clock to run: no timer, no buttons for one.
+        self.controls.setVisible(self.timer is not None)
+        self.stepper.setVisible(self.timer is not None)
         enabled = self.editor is not None
         for spec in ACTIONS:
             if spec.needs_session:
@@ -572,8 +312,6 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         self._update_status()
         self.tick()
-        if self.audience is not None:
-            self.audience.refresh()
 
     def reveal(self, place: Place) -> None:
         """Show where a finding is: its phase, and the item itself where the page can."""
@@ -586,13 +324,13 @@ class MainWindow(QMainWindow):
             }
             target = beside.get(place.part)
             if target is not None:
+                self.show_side(True)
                 target.setFocus()
             return
         phases = [item.phase for item in self.timer.agenda]
         if place.phase in phases:
             self.go_to_phase(phases.index(place.phase))
-        page = self.pages.get(place.phase)
-        reveal = getattr(page, "reveal", None)
+        reveal = getattr(self.pages.get(place.phase), "reveal", None)
         if reveal is not None:
             reveal(place)
 
@@ -603,24 +341,13 @@ class MainWindow(QMainWindow):
 
     def search_all(self, text: str | None = None) -> None:
         """Search inside every retro (for `text`, when the filter box passes it on)."""
-        search = self.search
-        self.left.setCurrentWidget(self.search_tab)
-        if text:
-            search.search_for(text)
-        else:
-            search.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            search.query.selectAll()
+        self.left.search_all(text)
 
     def open_search_hit(self, session_id: int, place: Place | None) -> None:
         """Open the retro a search result is in, and show the item (None: the retro itself)."""
         self.open_session(session_id)
         if place is not None and self.editor and self.editor.session_id == session_id:
             self.reveal(place)
-
-    def focus_filter(self) -> None:
-        self.left.setCurrentWidget(self.sessions)
-        self.sessions.filter.setFocus()
-        self.sessions.filter.selectAll()
 
     # -- edits -----------------------------------------------------------------------------
 
@@ -632,16 +359,6 @@ class MainWindow(QMainWindow):
             self.refresh_sessions()
             self._show_session()
         self._update_status()
-        if self.audience is not None:
-            self.audience.on_change(change)
-
-    def undo(self) -> None:
-        if self.editor:
-            self.context.guard(self.editor.undo_stack.undo)
-
-    def redo(self) -> None:
-        if self.editor:
-            self.context.guard(self.editor.undo_stack.redo)
 
     def _update_undo_actions(self) -> None:
         stack = self.editor.undo_stack if self.editor else None
@@ -683,63 +400,19 @@ class MainWindow(QMainWindow):
 
     # -- view ------------------------------------------------------------------------------
 
-    def toggle_audience(self) -> None:
-        from retro_desk.ui.audience_window import AudienceWindow
-
-        if self.audience is None:
-            self.audience = AudienceWindow(self)
-            self.audience.show()
-        else:
-            self.audience.close()
-            self.audience = None
-        self.actions_by_name["audience"].setChecked(self.audience is not None)
-
     def zoom(self) -> float:
-        return float(self.settings.value("zoom", 1.0, type=float))  # type: ignore[arg-type]
+        value = self.settings.value("zoom", 1.0, type=float)
+        return float(value) if isinstance(value, (int, float, str)) else 1.0
 
-    def set_zoom(self, factor: float) -> None:
-        factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
-        self.settings.setValue("zoom", factor)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(self._base_point_size * factor)
-        QApplication.setFont(font)
-        rescale_all()
-        self.timer_widget.set_pixel_size(round(TIMER_PX * factor))
+    def show_left(self, shown: bool) -> None:
+        self.left.setVisible(shown)
+        self.actions_by_name["retro_list"].setChecked(shown)
+        self.settings.setValue("show_retro_list", shown)
 
-    def zoom_in(self) -> None:
-        self.set_zoom(self.zoom() * 1.15)
-
-    def zoom_out(self) -> None:
-        self.set_zoom(self.zoom() / 1.15)
-
-    def zoom_reset(self) -> None:
-        self.set_zoom(1.0)
-
-    def toggle_full_screen(self) -> None:
-        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
-        self.actions_by_name["full_screen"].setChecked(self.isFullScreen())
-
-    def cycle_theme(self) -> None:
-        theme = str(self.settings.value("theme", "system"))
-        following = THEMES[(THEMES.index(theme) + 1) % len(THEMES)] if theme in THEMES else "system"
-        self.settings.setValue("theme", following)
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        palette = apply_theme(app, following)
-        self.set_status(f"Theme: {following} ({palette.name})")
-        self.timer_widget.update()
-
-    def show_shortcuts(self) -> None:
-        lines = []
-        for spec in ACTIONS:
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
-                             for s in key_sequences(spec))
-            if keys:
-                lines.append(f"{spec.text.replace('&', '').rstrip('…')}: {keys}")
-        lines.append("Go to phase 1–9: Ctrl+1 … Ctrl+9")
-        lines.append("")
-        lines += [f"{where}, {keys}: {what}" for where, keys, what in PAGE_KEYS]
-        self.show_message("Keyboard shortcuts", "\n".join(lines))
+    def show_side(self, shown: bool) -> None:
+        self.side.setVisible(shown)
+        self.actions_by_name["side_panel"].setChecked(shown)
+        self.settings.setValue("show_side_panel", shown)
 
     # -- settings --------------------------------------------------------------------------
 
@@ -754,9 +427,14 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         else:
             # Most of the width for the session itself; the list and the notes are glanced at.
-            self.splitter.setSizes([210, 790, 280])
+            self.splitter.setSizes([180, 860, 240])
+        self.show_left(bool(self.settings.value("show_retro_list", True, type=bool)))
+        self.show_side(bool(self.settings.value("show_side_panel", True, type=bool)))
+        theme = current_theme()
+        if theme in THEMES:
+            self.actions_by_name[f"theme_{theme}"].setChecked(True)
         if self.zoom() != 1.0:
-            self.set_zoom(self.zoom())
+            self.commands.set_zoom(self.zoom())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("geometry", self.saveGeometry())
@@ -769,86 +447,3 @@ class MainWindow(QMainWindow):
         if self.audience is not None:
             self.audience.close()
         super().closeEvent(event)
-
-
-class ExportProgress:
-    """A progress dialog for a long export (a PDF of thousands of events); a short one
-    finishes before the dialog would show."""
-
-    def __init__(self, parent: QWidget) -> None:
-        self.parent = parent
-        self.dialog: QProgressDialog | None = None
-
-    def update(self, done: int, total: int) -> None:
-        if self.dialog is None:
-            if total < 500:
-                return
-            self.dialog = QProgressDialog("Exporting…", "", 0, total, self.parent)
-            self.dialog.setCancelButton(None)
-            self.dialog.setWindowTitle("Export")
-            self.dialog.setMinimumDuration(400)
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setValue(done)
-        QApplication.processEvents()
-
-    def close(self) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-
-
-class FirstPaintWatcher(QObject):
-    """Calls `painted` once, when the window it watches is first painted, then lets go."""
-
-    def __init__(self, window: QWidget, painted: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._painted = painted
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self._painted()
-        return False
-
-
-def forget_module_sources() -> None:
-    """Drop the source lines PySide read of every module imported after it (it searches each
-    for "PySide6"): Python's line cache keeps them, about 3 MiB at start-up that nobody reads.
-    It is only a cache; a traceback reads the lines it needs again."""
-    linecache.clearcache()
-
-
-def _highlight(widget: QWidget) -> None:
-    # Imported here: the highlighter is attached after the first paint, not before.
-    from retro_desk.ui.blame_highlight import attach
-
-    if isValid(widget):
-        attach(widget)
-
-
-def safe_file_stem(title: str) -> str:
-    stem = re.sub(r"[^\w\- ]+", "", title, flags=re.UNICODE).strip().replace(" ", "-")
-    return stem[:60] or "retro"
-
-
-def ask_save_path(parent: QWidget, title: str, name: str, file_filter: str) -> str | None:
-    from PySide6.QtWidgets import QFileDialog
-
-    path, _ = QFileDialog.getSaveFileName(parent, title, name, file_filter)
-    return path or None
-
-
-def ask_open_path(parent: QWidget, title: str, file_filter: str) -> str | None:
-    from PySide6.QtWidgets import QFileDialog
-
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
-    return path or None
-
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    from PySide6.QtWidgets import QMessageBox
-
-    answer = QMessageBox.question(parent, title, text)
-    return answer == QMessageBox.StandardButton.Yes

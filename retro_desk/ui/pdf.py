@@ -80,7 +80,7 @@ class QtDrawing:
         if not retro.timeline:
             return None
         ensure_gui()
-        from retro_desk.ui.timeline_picture import export_picture
+        from retro_desk.ui.widgets.timeline_picture import export_picture
 
         drawn = export_picture(retro.timeline, retro.session.timezone, retro.session.title)
         return Picture(drawn.png, drawn.svg, drawn.width, drawn.height)

@@ -112,7 +112,21 @@ def _set_palette(app: QApplication, palette: Palette) -> Palette:
         qt.setColor(group, QPalette.ColorRole.WindowText, palette.muted)
         qt.setColor(group, QPalette.ColorRole.ButtonText, palette.muted)
     app.setPalette(qt)
+    # The platform style outlines check boxes in a shade of the window colour: on black that
+    # is black, and the boxes vanish. High contrast draws them itself.
+    sheet = HIGH_CONTRAST_SHEET if palette is HIGH_CONTRAST else ""
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
     return palette
+
+
+HIGH_CONTRAST_SHEET = (
+    "QCheckBox::indicator, QAbstractItemView::indicator {"
+    " width: 16px; height: 16px; border: 2px solid #ffffff; background: #000000; }"
+    " QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {"
+    " background: #ffff00; border-color: #ffffff; }"
+    " QCheckBox::indicator:disabled { border-color: #808080; }"
+)
 
 
 def contrast_ratio(a: QColor, b: QColor) -> float:
@@ -130,3 +144,17 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def refresh_styles() -> None:
+    """Make every widget take the palette now in force.
+
+    A widget with a style sheet keeps the colours it was polished with when the application
+    palette changes (lists, tables and chips stayed light in dark): its sheet is set again.
+    """
+    for widget in QApplication.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        widget.update()

@@ -11,7 +11,7 @@ from retro_desk.editor import SessionEditor
 from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.page import PhasePage
+from retro_desk.ui.pages.page import PhasePage
 from tests.fakes import FakeClock
 
 
@@ -39,6 +39,7 @@ def settings(tmp_path: Path) -> QSettings:
 def show_page(qtbot, page: PhasePage, editor: SessionEditor) -> PhasePage:
     """A page on its own, as the main window shows it: fed every change, active, focused."""
     qtbot.addWidget(page)
+    page.context.live.open(editor, None)
     page.set_editor(editor)
     # The main window forwards every change to every page; here the test does.
     editor.listeners.append(page.on_change)

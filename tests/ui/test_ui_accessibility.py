@@ -229,7 +229,7 @@ def test_tab_walks_the_three_columns_left_to_right(qtbot, window: MainWindow) ->
 def test_the_new_retro_dialog_names_its_fields_and_tabs_down_the_form(
     qtbot, window: MainWindow
 ) -> None:
-    from retro_desk.ui.new_session_dialog import NewSessionDialog
+    from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 
     dialog = NewSessionDialog(window, window.store)
     qtbot.addWidget(dialog)
@@ -249,8 +249,8 @@ def test_the_new_retro_dialog_names_its_fields_and_tabs_down_the_form(
 def test_the_csv_preview_and_template_dialogs_name_their_controls(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from retro_desk.ui.csv_import_dialog import CsvImportDialog
-    from retro_desk.ui.template_dialog import TemplateNameDialog
+    from retro_desk.ui.dialogs.csv_import_dialog import CsvImportDialog
+    from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
 
     csv = tmp_path / "timeline.csv"
     csv.write_text("time,actor,description\n2026-11-20 10:00,Ana,paged the on-call\n",

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from retro_desk.editor import SessionEditor
 from retro_desk.model import Action, ParkingItem
-from retro_desk.ui.actions_page import (
+from retro_desk.ui.pages.actions_page import (
     DESCRIPTION,
     DONE,
     DUE,
@@ -17,7 +17,7 @@ from retro_desk.ui.actions_page import (
     ActionsPage,
     parse_quick_action,
 )
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.page import PageContext
 from tests.ui.conftest import show_page
 
 SAMPLE_ACTIONS = 5

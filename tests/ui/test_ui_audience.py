@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 from retro_desk.model import PHASE_TITLES, PHASES, Action
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import Store
-from retro_desk.ui.audience_window import NO_RETRO, AudienceWindow
+from retro_desk.ui.audience.audience_window import NO_RETRO, AudienceWindow
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.reflection_panel import ReflectionPanel
-from retro_desk.ui.side_panel import PrivateNotes, SidePanel
+from retro_desk.ui.widgets.reflection_panel import ReflectionPanel
+from retro_desk.ui.widgets.side_panel import PrivateNotes, SidePanel
 from tests.fakes import FakeClock
 from tests.ui.windows import open_audience, open_window, press, sample_store
 
@@ -121,15 +121,17 @@ def test_each_edit_shows_at_once(qtbot, window: MainWindow, audience: AudienceWi
     qtbot.keyClick(page.entry, Qt.Key.Key_Return)
     assert window.store.load_retro(window.editor.session_id).actions[-1].owner == "Amara"
     assert "☐ Add change markers — Amara, due 2026-12-04" in audience.action_list.texts()
-    window.undo()
+    window.commands.undo()
     assert all("change markers" not in text for text in audience.action_list.texts())
 
     window.go_to_phase(PHASES.index("timeline"))
     entry = window.pages["timeline"].entry
     qtbot.keyClicks(entry, "17:30 Ines: closes the incident channel")
     qtbot.keyClick(entry, Qt.Key.Key_Return)
-    assert audience.latest.text() == "Latest: 17:30 Ines: closes the incident channel"
-    assert len(audience.picture.picture_layout().markers) == 31
+    newest = audience.timeline.recent.shown_labels()[-1].text()
+    assert newest == "17:30 Ines: closes the incident channel"
+    assert audience.picture.captions()[0].startswith("09:")
+    assert "31 events" in audience.picture.captions()[0]
 
 
 def test_the_speaker_is_a_position_unless_attributed(
@@ -188,7 +190,11 @@ def test_the_current_decision_point_question_and_answer(
     page.cards["tools"].answer.setFocus()
     qtbot.waitUntil(lambda: page.current_category() == "tools")
     assert "The Egress TLS dashboard and the proxy logs" in audience.decision.answer.text()
-    assert "Tools" in audience.decision.answered.text()
+    # Issue 12, point 6: the other questions' answers are shown, not only their names.
+    answered = audience.decision.answered.text()
+    assert answered.startswith("Answered so far: Cues, Knowledge")
+    assert "Cues: Only POST /checkout/payment failed" in answered
+    assert "Tools" not in answered.splitlines()[0]  # the card being answered is above
 
 
 def test_private_notes_and_the_side_panel_never_appear(
@@ -250,10 +256,10 @@ def test_long_lists_show_the_newest_and_count_the_rest(
 
 def test_with_no_retro_open(qtbot, window: MainWindow, audience: AudienceWindow,
                             monkeypatch) -> None:
-    from retro_desk.ui import main_window as module
+    from retro_desk.ui import commands as module
 
     monkeypatch.setattr(module, "confirm", lambda *args: True)
-    window.delete_retro()
+    window.commands.delete_retro()
     assert audience.title.text() == "Retro Desk"
     assert audience.empty.text() == NO_RETRO
     assert audience.timer.text() == "--:--"

@@ -6,10 +6,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from retro_desk.model import Event
-from retro_desk.ui.blame_highlight import BlameHighlighter, LineHighlighter, attach, tooltip_text
-from retro_desk.ui.feelings_page import FeelingsPage
-from retro_desk.ui.page import PageContext
-from retro_desk.ui.reflection_panel import ReflectionPanel
+from retro_desk.ui.pages.feelings_page import FeelingsPage
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.widgets.blame_highlight import (
+    BlameHighlighter,
+    LineHighlighter,
+    attach,
+    tooltip_text,
+)
+from retro_desk.ui.widgets.reflection_panel import ReflectionPanel
 
 
 def formats_in_block(edit: QPlainTextEdit, block_number: int) -> list[tuple[int, int]]:

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 import retro_desk.export as export_module
 from retro_desk.editor import SessionEditor
 from retro_desk.export import markdown_text
-from retro_desk.ui.close_page import ClosePage
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.close_page import ClosePage
+from retro_desk.ui.pages.page import PageContext
 from tests.ui.conftest import show_page
 
 SAMPLE_VOTES = [4, 5, 3, 4, 4]
@@ -42,7 +42,7 @@ def test_number_keys_vote_while_the_roti_area_has_focus(qtbot, page, sample_edit
     assert page.roti.counts[2].text() == "× 1"
     assert page.roti.counts[5].text() == "× 2"
     assert page.average.text() == "Average 3.9 from 7 votes"
-    assert "average 3.9 from 7 votes" in page.preview.toPlainText()
+    assert "average 3.9 from 7 votes" in page.markdown_text()
 
 
 def test_number_keys_in_the_notes_are_text_not_votes(qtbot, page, sample_editor) -> None:
@@ -85,7 +85,7 @@ def test_closing_notes_are_saved_when_the_focus_leaves(qtbot, page, sample_edito
 
     page.roti.setFocus()
     assert stored_notes(sample_editor) == "Thanks, everyone."
-    assert "Thanks, everyone." in page.preview.toPlainText()
+    assert "Thanks, everyone." in page.markdown_text()
 
     sample_editor.undo_stack.undo()
     assert stored_notes(sample_editor).startswith("Jonas left")
@@ -114,18 +114,18 @@ def test_commit_pending_stores_typed_notes_at_once(qtbot, page, sample_editor) -
 
 def test_preview_shows_the_markdown_and_follows_edits(page, sample_editor) -> None:
     assert page.preview.isReadOnly()
-    assert page.preview.toPlainText() == markdown_text(sample_editor.retro)
-    assert page.preview.toPlainText().startswith("# Retro: Checkout payments failing")
+    assert page.markdown_text() == markdown_text(sample_editor.retro)
+    assert page.markdown_text().startswith("# Retro: Checkout payments failing")
     sample_editor.update(sample_editor.retro.learnings[0], text="A brand new learning")
-    assert "- A brand new learning" in page.preview.toPlainText()
+    assert "- A brand new learning" in page.markdown_text()
 
 
 def test_preview_is_refreshed_when_the_page_is_shown_again(page, sample_editor) -> None:
     page.hide()
     sample_editor.add_roti_vote(1)
-    assert "from 6 votes" not in page.preview.toPlainText()
+    assert "from 6 votes" not in page.markdown_text()
     page.show()
-    assert "from 6 votes" in page.preview.toPlainText()
+    assert "from 6 votes" in page.markdown_text()
 
 
 def test_export_writes_the_markdown_file(qtbot, page, sample_editor, tmp_path, monkeypatch):

@@ -15,8 +15,8 @@ from retro_desk.model import Event
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.timeline_csv import read_timeline
-from retro_desk.ui import main_window as main_window_module
-from retro_desk.ui.csv_import_dialog import PROBLEM, TIME, CsvImportDialog, CsvRowsModel
+from retro_desk.ui import commands as main_window_module
+from retro_desk.ui.dialogs.csv_import_dialog import PROBLEM, TIME, CsvImportDialog, CsvRowsModel
 from retro_desk.ui.main_window import MainWindow
 from tests.fakes import FakeClock
 
@@ -174,7 +174,7 @@ def test_a_fixed_file_is_read_again_and_imported(
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
 
     while_open(check)
-    window.import_timeline_csv()
+    window.commands.import_timeline_csv()
     assert stored_descriptions(window)[-3:] == ["fine", "bad time", "ok"]
 
 
@@ -193,7 +193,7 @@ def test_an_unreadable_file_says_why_and_cannot_be_imported(
         dialog.reject()
 
     while_open(check)
-    window.import_timeline_csv()
+    window.commands.import_timeline_csv()
     assert seen[0].startswith("Cannot import: ")
     assert "line 1: the header has no time column" in seen[0]
 
@@ -201,7 +201,7 @@ def test_an_unreadable_file_says_why_and_cannot_be_imported(
 def test_import_needs_an_open_retro(qtbot, window: MainWindow, monkeypatch) -> None:
     assert window.actions_by_name["import_timeline"].isEnabled()
     monkeypatch.setattr(main_window_module, "confirm", lambda *args: True)
-    window.delete_retro()
+    window.commands.delete_retro()
     assert not window.actions_by_name["import_timeline"].isEnabled()
 
 

@@ -21,8 +21,9 @@ from retro_desk.export import export, session_file
 from retro_desk.model import Event, Retro
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui import main_window as main_window_module
-from retro_desk.ui.main_window import ExportProgress, MainWindow
+from retro_desk.ui import commands as main_window_module
+from retro_desk.ui.commands import ExportProgress
+from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pdf import QtDrawing
 from tests.fakes import FakeClock
 from tests.test_html_export import HOSTILE, SECTIONS, hostile_retro

@@ -173,7 +173,7 @@ def test_the_windows_exports_refuse_what_the_command_line_refuses(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from retro_desk.ui import main_window as main_window_module
+    from retro_desk.ui import commands as main_window_module
 
     window = open_window(qtbot, file_store, clock, settings)
     database = tmp_path / "retros.sqlite3"

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from retro_desk.editor import SessionEditor
 from retro_desk.model import Feeling
-from retro_desk.ui.feelings_page import EMPTY_HINT, FeelingsPage
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.feelings_page import EMPTY_HINT, FeelingsPage
+from retro_desk.ui.pages.page import PageContext
 from tests.ui.conftest import show_page
 
 SAMPLE_FEELINGS = 8
@@ -31,7 +31,7 @@ def entry_texts(page: FeelingsPage) -> list[str]:
 
 def test_focus_starts_in_the_word_line_and_the_first_speaker_is_anonymous(page) -> None:
     assert page.words.hasFocus()
-    assert page.speaker.text() == "Now speaking: participant 1 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 1 of 6"
     assert not page.attribute.isChecked()
 
 
@@ -49,7 +49,7 @@ def test_entry_is_unattributed_by_default_and_the_speaker_moves_on(qtbot, page, 
     assert new.blame_feeling is False
     assert entry_texts(page)[0] == "anxious, tired, hungry\nSlept badly"
     assert "Zoë" not in page.speaker.text()
-    assert page.speaker.text() == "Now speaking: participant 2 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 2 of 6"
     assert (page.words.text(), page.note.text()) == ("", "")
     assert page.words.hasFocus()
 
@@ -57,12 +57,12 @@ def test_entry_is_unattributed_by_default_and_the_speaker_moves_on(qtbot, page, 
 def test_attributed_entry_stores_the_speaker_and_shows_the_name(qtbot, page, sample_editor):
     qtbot.keyClick(page.words, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     qtbot.keyClick(page.words, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
-    assert page.speaker.text() == "Now speaking: participant 3 of 6"
-
-    with qtbot.waitSignal(page.speaker_changed):
-        qtbot.mouseClick(page.attribute, Qt.MouseButton.LeftButton)
-    assert page.speaker.text() == "Now speaking: Amara Okafor (3 of 6)"
     assert page.speaker_label(for_audience=True) == "Now speaking: participant 3 of 6"
+
+    qtbot.mouseClick(page.attribute, Qt.MouseButton.LeftButton)
+    assert page.speaker.text() == "Now speaking: Amara Okafor (3 of 6)"
+    # Attributed: the room may see the name too.
+    assert page.speaker_label(for_audience=True) == "Now speaking: Amara Okafor (3 of 6)"
 
     qtbot.mouseClick(page.chips["relieved"], Qt.MouseButton.LeftButton)
     qtbot.keyClick(page.words, Qt.Key.Key_Return)
@@ -73,7 +73,7 @@ def test_attributed_entry_stores_the_speaker_and_shows_the_name(qtbot, page, sam
     # Attribution is per entry: the next person starts anonymous again.
     assert not page.attribute.isChecked()
     assert not page.chips["relieved"].isChecked()
-    assert page.speaker.text() == "Now speaking: participant 4 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 4 of 6"
 
 
 def test_blame_word_marks_a_blame_feeling_and_the_tally_counts_it(qtbot, page, sample_editor):
@@ -100,16 +100,16 @@ def test_enter_with_nothing_picked_only_shows_a_hint(qtbot, page, sample_editor)
 
     assert page.hint.text() == EMPTY_HINT
     assert len(stored(sample_editor)) == SAMPLE_FEELINGS
-    assert page.speaker.text() == "Now speaking: participant 1 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 1 of 6"
     qtbot.keyClicks(page.words, "calm")
     assert page.hint.text() == ""
 
 
 def test_previous_speaker_wraps_round_to_the_last(qtbot, page) -> None:
     qtbot.keyClick(page.words, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
-    assert page.speaker.text() == "Now speaking: participant 6 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 6 of 6"
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
-    assert page.speaker.text() == "Now speaking: participant 1 of 6"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 1 of 6"
 
 
 def test_chips_explain_their_word_and_are_grouped(page) -> None:
@@ -176,3 +176,11 @@ def test_undo_and_redo_of_a_recorded_entry(qtbot, page, sample_editor) -> None:
     sample_editor.undo_stack.redo()
     assert stored(sample_editor)[-1].words == ["numb"]
     assert entry_texts(page)[0] == "numb"
+
+
+def test_the_facilitator_sees_the_speakers_name_and_the_room_a_position(qtbot, page) -> None:
+    """Issue 12, point 8: the facilitator's own window named no one ("participant 2 of 6")."""
+    qtbot.keyClick(page.words, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert page.speaker.text() == "Now speaking: Łukasz Nowicki (2 of 6)"
+    assert page.speaker_label(for_audience=True) == "Now speaking: participant 2 of 6"
+    assert page.context.live.speaker_key() == "p2"

@@ -21,10 +21,10 @@ from retro_desk.model import ParkingItem
 from retro_desk.paths import resource
 from retro_desk.storage import DiskFull, Store
 from retro_desk.storage.lock import InstanceLock
-from retro_desk.ui import main_window as main_window_module
+from retro_desk.ui import commands as main_window_module
 from retro_desk.ui.app import open_store
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.timeline_model import DESCRIPTION
+from retro_desk.ui.pages.timeline_model import DESCRIPTION
 from tests.test_hostile_input import BAD_IMPORTS, running_app
 
 SAMPLE = resource("sample_retro.json")

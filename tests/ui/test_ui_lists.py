@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from retro_desk.editor import SessionEditor
 from retro_desk.model import ParkingItem
-from retro_desk.ui.list_page import LearningsPage, TextListPanel
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.list_page import LearningsPage, TextListPanel
+from retro_desk.ui.pages.page import PageContext
 
 SAMPLE_LEARNINGS = 5
 SAMPLE_PARKING = 3

@@ -100,7 +100,7 @@ def test_restart_resumes_with_the_right_remaining_time(
     qtbot.addWidget(first)
     first.open_most_recent()
     first.go_to_phase(2)
-    first.toggle_timer()
+    first.commands.toggle_timer()
     clock.advance(100)
     # The laptop dies here: no pause, no close. A new process starts 50 seconds later.
     later = clock.after_restart(50)
@@ -172,24 +172,24 @@ def test_geometry_and_zoom_are_remembered(qtbot, db_store, clock, settings) -> N
     qtbot.addWidget(first)
     first.show()
     first.resize(701, 503)  # the offscreen screen is 800×600
-    first.zoom_in()
+    first.commands.zoom_in()
     first.close()
     second = MainWindow(db_store, clock=clock, settings=settings)
     qtbot.addWidget(second)
     second.show()
     assert second.size().height() == 503
     assert second.zoom() == pytest.approx(1.15)
-    second.zoom_reset()
+    second.commands.zoom_reset()
 
 
 def test_delete_retro_asks_first(qtbot, window, monkeypatch) -> None:
-    from retro_desk.ui import main_window as module
+    from retro_desk.ui import commands as module
 
     monkeypatch.setattr(module, "confirm", lambda *args: False)
-    window.delete_retro()
+    window.commands.delete_retro()
     assert len(window.store.list_sessions()) == 1
     monkeypatch.setattr(module, "confirm", lambda *args: True)
-    window.delete_retro()
+    window.commands.delete_retro()
     assert window.store.list_sessions() == []
     assert window.editor is None
     assert window.stack.currentWidget() is window.empty
@@ -217,7 +217,7 @@ def test_audience_window_mirrors_phase_and_hides_private_notes(qtbot, window) ->
     qtbot.addWidget(audience)
     window.go_to_phase(2)
     assert audience.title.text() == "Timeline"
-    assert "Latest:" in audience.latest.text()
+    assert audience.timeline.recent.shown_labels()[-1].text().startswith("1")
     assert all("SECRET" not in text for text in audience.shown_texts())
     window.go_to_phase(5)
     assert audience.title.text() == "Actions"
@@ -227,7 +227,7 @@ def test_audience_window_mirrors_phase_and_hides_private_notes(qtbot, window) ->
 def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None:
     from PySide6.QtCore import QTimer
 
-    from retro_desk.ui.new_session_dialog import NewSessionDialog
+    from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 
     def edit() -> None:
         dialog = QApplication.activeModalWidget()
@@ -240,7 +240,7 @@ def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None
         dialog.ok_button.click()
 
     QTimer.singleShot(0, edit)
-    window.edit_details()
+    window.commands.edit_details()
     session = window.store.get_session(window.editor.session_id)
     assert session.kind == "external"
     assert session.source_links == ["https://status.example.com/incident/42"]
@@ -250,15 +250,28 @@ def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None
     assert "the people responding" in window.pages["rationality"].cards["cues"].questions.text()
 
 
-def test_f1_lists_window_and_page_shortcuts(qtbot, window, monkeypatch) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(window, "show_message", lambda title, text: shown.append(text))
+def test_f1_lists_window_and_page_shortcuts(qtbot, window) -> None:
+    """Issue 12, point 8: F1 was a warning box listing raw key names ("New", "Zoom In")."""
+    from retro_desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
     press(qtbot, window, "F1")
-    assert shown, "F1 showed nothing"
-    text = shown[0]
-    for expected in ("Start or pause timer: F5", "Next phase: Ctrl+PgDown", "Undo: Ctrl+Z",
-                     "Timeline, Ctrl+D", "Local rationality, Ctrl+Down / Ctrl+Up"):
-        assert expected in text, expected
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, ShortcutsDialog) and w.isVisible())
+    rows = dialog.rows()
+    for expected in (("Session menu", "Start or pause timer", "F5"),
+                     ("Session menu", "Next phase", "Ctrl+PgDown"),
+                     ("Edit menu", "Undo", "Ctrl+Z"),
+                     ("File menu", "New retro", "Ctrl+N"),
+                     ("Timeline", "Decision point (entry line or selected row)", "Ctrl+D")):
+        where, command, keys = expected
+        found = [row for row in rows if row[:2] == (where, command)]
+        assert found and keys in found[0][2].split(", "), expected
+    zoom_in = next(row for row in rows if row[1] == "Zoom in")
+    assert "Ctrl++" in zoom_in[2] and "Zoom In" not in zoom_in[2]
+    # Typing filters the table; the focus starts in the filter.
+    qtbot.keyClicks(dialog.filter, "rationality")
+    assert dialog.rows() and all("rationality" in " ".join(r).lower() for r in dialog.rows())
+    dialog.close()
 
 
 def test_session_list_model_passes_the_model_tester(qtmodeltester, window, db_store) -> None:

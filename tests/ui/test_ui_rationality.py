@@ -15,8 +15,8 @@ from retro_desk.export import session_file
 from retro_desk.model import CATEGORIES
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.page import PageContext
-from retro_desk.ui.rationality_page import EMPTY_HINT, EXTERNAL_NOTE, RationalityPage
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.pages.rationality_page import EMPTY_HINT, EXTERNAL_NOTE, RationalityPage
 
 # Qt warnings fail a test; the offscreen platform's one harmless notice is the exception.
 pytestmark = [

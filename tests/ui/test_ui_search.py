@@ -17,8 +17,8 @@ from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.storage.search import RetroMatches, SearchHit
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.search_panel import HtmlRole, SearchPanel, SearchResultsModel
-from retro_desk.ui.timeline_model import DESCRIPTION
+from retro_desk.ui.pages.timeline_model import DESCRIPTION
+from retro_desk.ui.widgets.search_panel import HtmlRole, SearchPanel, SearchResultsModel
 from tests.fakes import FakeClock
 
 
@@ -179,7 +179,7 @@ def test_enter_in_the_filter_with_no_title_match_searches_inside(qtbot, window) 
 
 
 def test_results_follow_edits_and_deleted_retros(qtbot, window, monkeypatch) -> None:
-    from retro_desk.ui import main_window as module
+    from retro_desk.ui import commands as module
 
     window.go_to_phase(4)
     qtbot.keyClicks(focused(), "Freshly typed lesson about zebras")
@@ -197,7 +197,7 @@ def test_results_follow_edits_and_deleted_retros(qtbot, window, monkeypatch) -> 
     monkeypatch.setattr(module, "confirm", lambda *args: True)
     window.search.search_for("certificate")
     assert len(rows(window.search)) == 2
-    window.delete_retro()
+    window.commands.delete_retro()
     assert [title for title, _hits in rows(window.search)] == ["DNS study"]
 
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.blame_highlight import BlameHighlighter
 from retro_desk.ui.main_window import MainWindow
+from retro_desk.ui.widgets.blame_highlight import BlameHighlighter
 from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ def test_a_deferring_window_highlights_and_lists_findings_once_painted(
     assert [f.phrase for f in highlighter.findings] == ["should have known"]
     assert "noticed" in window.side.reflection.summary.text()
     # From now on, work runs at once: a retro opened later is matched straight away.
-    assert window._waiting is None
+    assert window.deferred.done
 
 
 def test_an_ordinary_window_does_its_work_at_once(
@@ -133,7 +133,7 @@ def test_the_start_path_imports_only_what_the_first_paint_needs(db_path: Path,
     assert report["code"] == 0
     loaded = set(report["modules"])
     # The window is up: its own modules and the page it opened on are loaded...
-    assert {"retro_desk.ui.main_window", "retro_desk.ui.opening_page"} <= loaded
+    assert {"retro_desk.ui.main_window", "retro_desk.ui.pages.opening_page"} <= loaded
     # ...and nothing that only a later action needs.
     later = {
         "sqlite_utils",  # writing: loaded after the first paint
@@ -141,11 +141,11 @@ def test_the_start_path_imports_only_what_the_first_paint_needs(db_path: Path,
         "retro_desk.export",
         "retro_desk.export.html",
         "retro_desk.ui.pdf",
-        "retro_desk.ui.new_session_dialog",
-        "retro_desk.ui.csv_import_dialog",
-        "retro_desk.ui.audience_window",
-        "retro_desk.ui.timeline_page",
-        "retro_desk.ui.rationality_page",
+        "retro_desk.ui.dialogs.new_session_dialog",
+        "retro_desk.ui.dialogs.csv_import_dialog",
+        "retro_desk.ui.audience.audience_window",
+        "retro_desk.ui.pages.timeline_page",
+        "retro_desk.ui.pages.rationality_page",
     }
     assert loaded & later == set()
 

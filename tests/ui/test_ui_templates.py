@@ -14,10 +14,10 @@ from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.templates import template_from_agenda
-from retro_desk.ui import new_session_dialog as dialog_module
+from retro_desk.ui.dialogs import new_session_dialog as dialog_module
+from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
+from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.new_session_dialog import NewSessionDialog
-from retro_desk.ui.template_dialog import TemplateNameDialog
 from tests.fakes import FakeClock
 
 
@@ -216,7 +216,7 @@ def test_save_the_open_retros_agenda_then_replace_it(qtbot, window, store: Store
     window.go_to_phase(1)
     window.editor.retro.agenda[2].planned_seconds = 30 * 60
     name_template(qtbot, "checkout STYLE", check)
-    window.save_agenda_template()
+    window.commands.save_agenda_template()
     assert seen == {
         "button": "Replace",
         "note": "A template called “Checkout style” is saved already; saving replaces it.",
@@ -243,7 +243,7 @@ def test_a_new_retro_from_the_window_offers_the_saved_templates(qtbot, window, s
                 new.reject()
 
     QTimer.singleShot(0, fill)
-    window.new_retro()
+    window.commands.new_retro()
     assert seen == [[
         "60-minute incident review (built in)", "30-minute external-incident study (built in)",
         "Team habit",

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from retro_desk.editor import SessionEditor
 from retro_desk.model import Event
 from retro_desk.timefmt import sort_key
-from retro_desk.ui.page import PageContext
-from retro_desk.ui.timeline_model import (
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.pages.timeline_model import (
     DECISION,
     DECISION_MARK,
     DESCRIPTION,
@@ -25,7 +25,7 @@ from retro_desk.ui.timeline_model import (
     TIME,
     TimelineModel,
 )
-from retro_desk.ui.timeline_page import EntryError, TimelinePage, parse_entry
+from retro_desk.ui.pages.timeline_page import EntryError, TimelinePage, parse_entry
 
 # Qt warnings fail a test; the offscreen platform's one harmless notice is the exception.
 pytestmark = [

@@ -12,10 +12,10 @@ from retro_desk.editor import SessionEditor
 from retro_desk.export import session_file
 from retro_desk.model import Event, Retro
 from retro_desk.paths import resource
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.pages.timeline_page import TimelinePage
 from retro_desk.ui.theme import LIGHT, contrast_ratio, current_palette
-from retro_desk.ui.timeline_page import TimelinePage
-from retro_desk.ui.timeline_picture import TimelinePicture, export_picture
+from retro_desk.ui.widgets.timeline_picture import TimelinePicture, export_picture
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -200,7 +200,7 @@ def test_exported_picture_svg_and_png(qapp) -> None:
 def test_a_burst_of_resizes_is_laid_out_once_and_painted_up_to_date(
     qtbot, picture: TimelinePicture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from retro_desk.ui import timeline_picture
+    from retro_desk.ui.widgets import timeline_picture
 
     calls: list[float] = []
     real = timeline_picture.layout_timeline

@@ -10,9 +10,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from retro_desk.storage import Store
-from retro_desk.ui import main_window as main_window_module
+from retro_desk.ui import commands as main_window_module
+from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.new_session_dialog import NewSessionDialog
 from tests.fakes import FakeClock
 
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from retro_desk.export import markdown_text, session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
+from retro_desk.ui.dialogs.new_session_dialog import NewSessionDialog
 from retro_desk.ui.main_window import MainWindow
-from retro_desk.ui.new_session_dialog import NewSessionDialog
 from tests.fakes import FakeClock
 
 

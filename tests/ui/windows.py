@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.audience_window import AudienceWindow
+from retro_desk.ui.audience.audience_window import AudienceWindow
 from retro_desk.ui.main_window import MainWindow
 from tests.fakes import FakeClock
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QFocusEvent,
-    QFontDatabase,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +32,7 @@ from retro_desk.export import export, markdown_text
 from retro_desk.model import ROTI_RANGE
 from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.save_timer import SaveTimer
 from retro_desk.ui.theme import current_palette
 
@@ -130,11 +130,18 @@ class ClosePage(PhasePage):
         self._idle.timeout.connect(self.commit_pending)
         self._loading = False
 
-        self.preview = QPlainTextEdit(self)
-        self.preview.setReadOnly(True)
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The document as a wiki will show it: headings, lists, task boxes, tables.
+        self.preview = QTextBrowser(self)
+        self.preview.setOpenLinks(False)
+        # Tab moves on to the next control: a browser's Tab would walk the typed links.
+        flags = Qt.TextInteractionFlag
+        self.preview.setTextInteractionFlags(
+            flags.TextSelectableByMouse | flags.TextSelectableByKeyboard
+            | flags.LinksAccessibleByMouse
+        )
+        self.preview.setTabChangesFocus(True)
         describe(self.preview, "Markdown preview", "The retro as its Markdown export will read")
-        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._markdown = ""
         self._preview_stale = True
         self.export_button = QPushButton("Export Markdown…", self)
         self.export_button.clicked.connect(self.export_markdown)
@@ -235,10 +242,15 @@ class ClosePage(PhasePage):
             return
         self._preview_stale = False
         text = markdown_text(self.editor.retro) if self.editor else ""
-        if text != self.preview.toPlainText():
+        if text != self._markdown:
+            self._markdown = text
             scroll = self.preview.verticalScrollBar().value()
-            self.preview.setPlainText(text)
+            self.preview.setMarkdown(text)
             self.preview.verticalScrollBar().setValue(scroll)
+
+    def markdown_text(self) -> str:
+        """The Markdown the preview renders (what Export Markdown writes)."""
+        return self._markdown
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -42,9 +42,9 @@ from retro_desk.templates import (
 )
 from retro_desk.timefmt import is_valid_zone
 from retro_desk.ui.accessible import describe, tab_order
-from retro_desk.ui.blame_highlight import attach as attach_highlighter
-from retro_desk.ui.template_dialog import TemplateNameDialog
-from retro_desk.ui.write_up_fields import WRITE_UP_KEYS, WriteUpFields
+from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
+from retro_desk.ui.widgets.blame_highlight import attach as attach_highlighter
+from retro_desk.ui.widgets.write_up_fields import WRITE_UP_KEYS, WriteUpFields
 
 KIND_CHOICES = (
     ("own", "Our own incident"),

@@ -29,7 +29,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Learning, ParkingItem
 from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 
 Index = QModelIndex | QPersistentModelIndex
 

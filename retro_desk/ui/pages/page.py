@@ -9,6 +9,7 @@ from typing import TypeVar
 from PySide6.QtWidgets import QWidget
 
 from retro_desk.editor import Change, SessionEditor
+from retro_desk.live import LiveSession
 from retro_desk.questions import CategoryQuestions, PhasePrompt, load_prompts, load_questions
 from retro_desk.storage import StorageError
 from retro_desk.vocabulary import FeelingWord, load_vocabulary
@@ -23,6 +24,8 @@ class PageContext:
     vocabulary: list[FeelingWord] = field(default_factory=load_vocabulary)
     questions: dict[str, CategoryQuestions] = field(default_factory=load_questions)
     prompts: dict[str, PhasePrompt] = field(default_factory=load_prompts)
+    # The meeting's position (phase, speaker, decision point), shared by both windows.
+    live: LiveSession = field(default_factory=LiveSession)
     report_error: Callable[[StorageError], None] = lambda error: None
     # Called on every text field a person types into (the blame-language highlighter hooks in).
     decorate_text: Callable[[QWidget], None] = lambda widget: None

@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.ui.accessible import describe
-from retro_desk.ui.page import PageContext
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.widgets.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from retro_desk.reflection import LocatedFinding
@@ -62,14 +62,12 @@ class ReflectionPanel(QWidget):
         self.in_export = QCheckBox("In the &export", self)
         self.in_export.setToolTip("Add a short Language reflection section to exported documents")
         self.in_export.toggled.connect(self._export_toggled)
-        # Two rows, so the panel stays narrow enough for a 1280-pixel-wide shared screen.
-        buttons = QGridLayout()
+        # As many rows as the panel's width needs, so no button is cut at any zoom.
+        buttons = FlowLayout()
         for button in (self.reframed, self.named, self.reopen):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        buttons.addWidget(self.reframed, 0, 0)
-        buttons.addWidget(self.named, 0, 1)
-        buttons.addWidget(self.reopen, 1, 0)
-        buttons.addWidget(self.in_export, 1, 1)
+            buttons.addWidget(button)
+        buttons.addWidget(self.in_export)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -113,7 +111,7 @@ class ReflectionPanel(QWidget):
         # Imported here: the matching is not needed before the window has been painted.
         from retro_desk.language import category_title
         from retro_desk.reflection import STATE_LABELS, retro_findings
-        from retro_desk.ui.blame_highlight import tooltip_text
+        from retro_desk.ui.widgets.blame_highlight import tooltip_text
 
         self._timer.stop()
         editor = self.editor

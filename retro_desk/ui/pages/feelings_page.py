@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import (
     QAction,
@@ -43,14 +42,15 @@ from PySide6.QtWidgets import (
 from retro_desk.editor import Change
 from retro_desk.feelings_tally import tally
 from retro_desk.language import find_blame
-from retro_desk.model import Feeling, Participant
+from retro_desk.live import Topic
+from retro_desk.model import Feeling
 from retro_desk.ui.accessible import describe, tab_order
-from retro_desk.ui.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
-from retro_desk.ui.flow_layout import FlowLayout
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.list_page import delete_action
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.list_page import delete_action
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
+from retro_desk.ui.widgets.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
+from retro_desk.ui.widgets.flow_layout import FlowLayout
 from retro_desk.vocabulary import FeelingWord, is_blame_word
 
 # Next and previous speaker: the platform's first Forward and Back keys, Alt+Right and Alt+Left
@@ -171,12 +171,11 @@ class FeelingsPage(PhasePage):
     """One entry per Enter: picked and typed words, a note, a speaker only when attributed."""
 
     phase = "feelings"
-    # The speaker line changed (next speaker, or attribution switched): the audience re-reads it.
-    speaker_changed = Signal()
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._speaker = 0
+        self.live = context.live
+        self.live.listen(Topic.SPEAKER, self.show_speaker)
         self._build_speaker_row()
         self._build_chips()
         self._build_entry_row()
@@ -300,7 +299,7 @@ class FeelingsPage(PhasePage):
         describe(self.note, "Note", "Optional words with the feelings; Enter records the entry")
         self.attribute = QCheckBox("&Attribute to speaker", self)
         self.attribute.setToolTip("Store this entry with the speaker's name; off by default")
-        self.attribute.toggled.connect(self._show_speaker)
+        self.attribute.toggled.connect(self.live.set_attributed)
         self.hint = QLabel(self)
         self.hint.setAccessibleName("Hint")
         # A blame phrase in the feelings round is welcome: it is offered as a named feeling.
@@ -325,43 +324,30 @@ class FeelingsPage(PhasePage):
 
     # -- speakers --------------------------------------------------------------------------
 
-    def _participants(self) -> list[Participant]:
-        return self.editor.retro.participants if self.editor else []
-
     def current_speaker_key(self) -> str | None:
-        participants = self._participants()
-        return participants[self._speaker].key if participants else None
+        return self.live.speaker_key()
 
     def speaker_label(self, for_audience: bool) -> str:
-        """The speaker line; it names the speaker only on this page, and only when attributed."""
-        participants = self._participants()
-        if not participants:
-            return ""
-        position = f"{self._speaker + 1} of {len(participants)}"
-        if for_audience or not self.attribute.isChecked():
-            return f"Now speaking: participant {position}"
-        return f"Now speaking: {participants[self._speaker].name} ({position})"
+        """The speaker line: named here, a position for the room unless attributed."""
+        return self.live.speaker_label(for_audience)
 
     def next_speaker(self) -> None:
-        self._move_speaker(1)
+        self.live.move_speaker(1)
 
     def previous_speaker(self) -> None:
-        self._move_speaker(-1)
+        self.live.move_speaker(-1)
 
-    def _move_speaker(self, step: int) -> None:
-        # The round goes on from the last person to the first, as people sit in a circle.
-        count = len(self._participants())
-        if count:
-            self._speaker = (self._speaker + step) % count
-            self._show_speaker()
-
-    def _show_speaker(self) -> None:
+    def show_speaker(self) -> None:
+        """Show the live session's speaker and attribution (the live session calls this)."""
         text = self.speaker_label(for_audience=False)
         self.speaker.setText(text or "No participants listed: entries are not attributed.")
-        has_people = bool(self._participants())
+        has_people = bool(self.live.participants())
         for control in (self.previous_button, self.next_button, self.attribute):
             control.setEnabled(has_people)
-        self.speaker_changed.emit()
+        if self.attribute.isChecked() != self.live.attributed:
+            self.attribute.blockSignals(True)
+            self.attribute.setChecked(self.live.attributed)
+            self.attribute.blockSignals(False)
 
     # -- entries ---------------------------------------------------------------------------
 
@@ -447,17 +433,15 @@ class FeelingsPage(PhasePage):
     # -- PhasePage -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._speaker = 0
         self._clear_entry()
-        self._show_speaker()
+        self.show_speaker()
         self._show_entries()
 
     def on_change(self, change: Change) -> None:
         if change.part == "feelings":
             self._show_entries()
         elif change.part == "participants":
-            self._speaker = min(self._speaker, max(len(self._participants()) - 1, 0))
-            self._show_speaker()
+            self.show_speaker()
             self._show_entries()
 
     def focus_entry(self) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from retro_desk.paths import resource
 from retro_desk.ui.accessible import describe
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 
 
 def ground_rules(kind: str) -> str:

@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 
-from retro_desk.ui.page import PhasePage
+from retro_desk.ui.pages.page import PhasePage
 
 # Phase key -> (module, class). Modules are imported only when their page is first built.
 PAGE_CLASSES: dict[str, tuple[str, str]] = {
-    "opening": ("retro_desk.ui.opening_page", "OpeningPage"),
-    "feelings": ("retro_desk.ui.feelings_page", "FeelingsPage"),
-    "timeline": ("retro_desk.ui.timeline_page", "TimelinePage"),
-    "rationality": ("retro_desk.ui.rationality_page", "RationalityPage"),
-    "learnings": ("retro_desk.ui.list_page", "LearningsPage"),
-    "actions": ("retro_desk.ui.actions_page", "ActionsPage"),
-    "close": ("retro_desk.ui.close_page", "ClosePage"),
+    "opening": ("retro_desk.ui.pages.opening_page", "OpeningPage"),
+    "feelings": ("retro_desk.ui.pages.feelings_page", "FeelingsPage"),
+    "timeline": ("retro_desk.ui.pages.timeline_page", "TimelinePage"),
+    "rationality": ("retro_desk.ui.pages.rationality_page", "RationalityPage"),
+    "learnings": ("retro_desk.ui.pages.list_page", "LearningsPage"),
+    "actions": ("retro_desk.ui.pages.actions_page", "ActionsPage"),
+    "close": ("retro_desk.ui.pages.close_page", "ClosePage"),
 }
 
 

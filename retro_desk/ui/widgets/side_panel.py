@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QW
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import ParkingItem
 from retro_desk.ui.accessible import describe
-from retro_desk.ui.list_page import TextListPanel
-from retro_desk.ui.page import PageContext
-from retro_desk.ui.reflection_panel import ReflectionPanel
+from retro_desk.ui.pages.list_page import TextListPanel
+from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.save_timer import SaveTimer
+from retro_desk.ui.widgets.reflection_panel import ReflectionPanel
 
 IDLE_SAVE_MS = 800
 
@@ -21,6 +21,8 @@ def section(title: str, body: QWidget, parent: QWidget, buddy: QWidget | None = 
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 4, 0, 0)
     label = QLabel(title, box)
+    # Zoomed in, a heading wraps onto a second line rather than losing its end.
+    label.setWordWrap(True)
     font = label.font()
     font.setBold(True)
     label.setFont(font)

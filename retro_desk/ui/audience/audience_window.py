@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QFont,
     QFontMetricsF,
@@ -17,6 +16,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -25,42 +25,18 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change
 from retro_desk.feelings_tally import Counts, tally
+from retro_desk.live import LiveSession, Topic
 from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, Event, Retro
 from retro_desk.questions import phase_prompt, questions_for
-from retro_desk.timefmt import format_duration, sort_key
-from retro_desk.ui.feelings_tally import FeelingsTally
+from retro_desk.timefmt import format_duration, format_minutes
+from retro_desk.ui.audience.span_strip import SpanStrip
 from retro_desk.ui.identity import app_icon
-from retro_desk.ui.opening_page import ground_rules
-from retro_desk.ui.rationality_page import clock
-from retro_desk.ui.timeline_picture import TimelinePicture
-from retro_desk.ui.timer_widget import TimerWidget
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLayout
-
-    from retro_desk.ui.feelings_page import FeelingsPage
-    from retro_desk.ui.main_window import MainWindow
-    from retro_desk.ui.rationality_page import RationalityPage
-    from retro_desk.ui.timeline_page import TimelinePage
-
-
-# The main window's pages by phase, as the types they are (its table holds them as PhasePage).
-def _feelings(main: MainWindow) -> FeelingsPage:
-    return cast("FeelingsPage", main.pages["feelings"])
-
-
-def _rationality(main: MainWindow) -> RationalityPage:
-    return cast("RationalityPage", main.pages["rationality"])
-
-
-def _timeline(main: MainWindow) -> TimelinePage:
-    return cast("TimelinePage", main.pages["timeline"])
-
-
-def _layout(widget: QWidget) -> QLayout:
-    layout = widget.layout()
-    assert layout is not None
-    return layout
+from retro_desk.ui.pages.opening_page import ground_rules
+from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.pages.rationality_page import clock
+from retro_desk.ui.widgets.feelings_tally import FeelingsTally
+from retro_desk.ui.widgets.fitting import fit_text
+from retro_desk.ui.widgets.timer_widget import TimerWidget
 
 # Sizes at zoom 1, in pixels: legible in a 1280x720 video call, where a shared screen is
 # often shown smaller still. Nothing the room reads is below 24 px.
@@ -70,12 +46,16 @@ BODY_PX = 28
 PICTURE_PX = 24
 TIMER_PX = 96
 MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 0.6, 3.0, 1.15
+# The window size the type sizes above are chosen for; a larger window scales them up.
+BASE_SIZE = (1280, 720)
 _PX = "audience_px"
-# The main window's commands that also work while the audience window has the focus (a
-# facilitator who clicked it to share it can still run the meeting); none clashes with ours.
-SHARED_ACTIONS = ("timer_toggle", "timer_add", "next_phase", "previous_phase", "audience",
-                  "theme")
 NO_RETRO = "Waiting for the facilitator to open a retro."
+
+
+def _layout(widget: QWidget) -> QLayout:
+    layout = widget.layout()
+    assert layout is not None
+    return layout
 
 
 def sized(widget: QWidget, px: int, bold: bool = False) -> QWidget:
@@ -96,18 +76,6 @@ def plain_label(parent: QWidget, px: int = BODY_PX, bold: bool = False) -> QLabe
     label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     sized(label, px, bold)
     return label
-
-
-def fit_text(label: QLabel, text: str, height: int, keep_end: bool = False) -> None:
-    """Show as much of `text` as fits `height` at the label's width, cut at a word with an
-    ellipsis: its start, or with `keep_end` its end (the words being typed right now)."""
-    label.setText(text)
-    width = max(label.width(), 1)
-    words = text.split(" ")
-    while len(words) > 1 and label.heightForWidth(width) > height:
-        words = words[1:] if keep_end else words[:-1]
-        shown = " ".join(words)
-        label.setText(f"… {shown}" if keep_end else f"{shown} …")
 
 
 class Page(QWidget):
@@ -180,6 +148,9 @@ class FeelingsView(Page):
             else:
                 break
         self.tally.set_counts(core[:shown_core], blame[:shown_blame])
+        if self.rest.text():
+            room = self.height() - self.tally.sizeHint().height() - spacing
+            fit_text(self.rest, self.rest.text(), max(room, round(metrics.height())))
         self.rest.setHidden(not self.rest.text())
 
 
@@ -198,14 +169,25 @@ class ItemList(Page):
         self.more = plain_label(self)
         self.more.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._labels: list[QLabel] = []
+        self._texts: list[str] = []
+        self._left_out = 0
 
-    def set_items(self, texts: list[str], empty: str) -> None:
+    def set_items(self, texts: list[str], empty: str, left_out: int = 0) -> None:
+        """Show `texts`; `left_out` more (before them, or after) were not even passed in."""
+        self._left_out = left_out if texts else 0
         texts = texts or [empty]
+        if len(texts) == len(self._labels) and self._layout.count():
+            # As many lines as before (an event added to a long timeline): the labels take
+            # the new texts in place, and the layout is left as it is.
+            self._texts = list(texts)
+            self.fit()
+            return
         while len(self._labels) < len(texts):
             self._labels.append(plain_label(self))
         for label in self._labels[len(texts):]:
             label.deleteLater()
         self._labels = self._labels[: len(texts)]
+        self._texts = list(texts)
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
         for index in reversed(range(self._layout.count())):
@@ -234,87 +216,158 @@ class ItemList(Page):
         line = self.more.fontMetrics().lineSpacing()
         room = self.height()
         ordered = list(reversed(self._labels)) if self.newest else list(self._labels)
-        shown = 0
-        used = 0
+        texts = list(reversed(self._texts)) if self.newest else list(self._texts)
+        which = "earlier" if self.newest else "more"
+
+        def note(hidden: int) -> str:
+            return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
+
+        # The note about the rest is as tall as its longest form (it may wrap at large type).
+        self.more.setText(note(len(ordered) + self._left_out))
+        reserve = self.more.heightForWidth(width) + spacing
+        shown = used = 0
         for index, label in enumerate(ordered):
+            label.setText(texts[index])
             needed = label.heightForWidth(width) + spacing
-            # The note about the rest needs a line too, unless this is the last item.
-            reserve = 0 if index == len(ordered) - 1 else line + spacing
-            if shown and used + needed + reserve > room:
+            rest = len(ordered) - index - 1 + self._left_out
+            if shown and used + needed + (reserve if rest else 0) > room:
                 break
             used += needed
             shown += 1
-        hidden = len(ordered) - shown
+        hidden = len(ordered) - shown + self._left_out
         for index, label in enumerate(ordered):
             label.setHidden(index >= shown)
-        noun = self.nouns[hidden != 1]
-        which = "earlier" if self.newest else "more"
-        self.more.setText(f"… and {hidden} {which} {noun}, not shown" if hidden else "")
+        self.more.setText(note(hidden))
         self.more.setHidden(not hidden)
+        if ordered and used + (reserve if hidden else 0) > room:
+            # Not even one item fits whole (large type, little room): the one shown is cut
+            # at a word, and the note about the rest keeps its lines.
+            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
 
 
 class RotiView(Page):
-    """The close: how the room rated the hour, as counts per score."""
+    """The close: how the room rated the hour, a bar per score, and the closing words."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
-        self.rows = plain_label(self)
+        self.bars = FeelingsTally(self)
+        sized(self.bars, BODY_PX)
+        self.bars.setAccessibleName("Return on time invested, votes per score")
         self.notes = plain_label(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(16)
         layout.addWidget(self.summary)
-        layout.addWidget(self.rows)
+        layout.addWidget(self.bars)
         layout.addWidget(self.notes)
         layout.addStretch(1)
+        self._notes = ""
+
+    def show_notes(self, text: str) -> None:
+        self._notes = text
+        self.fit()
+
+    def fit(self) -> None:
+        spacing = 16  # as the layout's
+        width = max(self.width(), 1)
+        used = self.summary.heightForWidth(width) + spacing
+        if not self.bars.isHidden():
+            used += self.bars.sizeHint().height() + spacing
+        line = self.notes.fontMetrics().lineSpacing()
+        fit_text(self.notes, self._notes, max(self.height() - used, line))
 
     def show_votes(self, votes: list[int]) -> None:
+        self.bars.setHidden(not votes)
         if not votes:
             self.summary.setText("Return on time invested: vote 1 (a waste) to 5 (well spent).")
-            self.rows.setText("")
+            self.bars.set_counts([], [])
             return
         average = sum(votes) / len(votes)
         noun = "vote" if len(votes) == 1 else "votes"
         self.summary.setText(f"Return on time invested: {average:.1f} from {len(votes)} {noun}")
-        counts = {score: votes.count(score) for score in range(5, 0, -1)}
-        self.rows.setText("\n".join(
-            f"{score}:   {'■' * count}  {count} {'vote' if count == 1 else 'votes'}"
-            for score, count in counts.items()
-        ))
+        self.bars.set_counts([(ROTI_NAMES[score], votes.count(score)) for score in range(5, 0, -1)],
+                             [])
+
+
+ROTI_NAMES = {5: "5 well spent", 4: "4", 3: "3 break-even", 2: "2", 1: "1 a waste"}
+
+
+class OpeningView(Page):
+    """The opening: the retro's title and summary, the ground rules, and the agenda."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Opening")
+        self.heading = plain_label(self, CUE_PX, bold=True)
+        self.summary = plain_label(self)
+        self.rules = ItemList(self, ("rule", "rules"), newest=False)
+        self.agenda = ItemList(self, ("phase", "phases"), newest=False)
+        self._summary = ""
+        columns = QHBoxLayout()
+        columns.setSpacing(48)
+        columns.addWidget(self.rules, 3)
+        columns.addWidget(self.agenda, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addLayout(columns, 1)
+
+    def show_retro(self, retro: Retro, rules: list[str]) -> None:
+        self.heading.setText(" ".join(retro.session.title.split()))
+        self._summary = " ".join(retro.session.summary.split())
+        self.summary.setHidden(not self._summary)
+        self.fit()
+        self.rules.set_items(rules, "")
+        self.agenda.set_items(
+            [f"{item.title or PHASE_TITLES.get(item.phase, item.phase)} · "
+             f"{format_minutes(item.planned_seconds)}" for item in retro.agenda], "")
+
+    def fit(self) -> None:
+        # The summary takes at most three lines; the lists fit themselves below it.
+        line = self.summary.fontMetrics().lineSpacing()
+        fit_text(self.summary, self._summary, max(min(line * 3, self.height() // 4), line))
 
 
 class TimelineView(Page):
-    """The picture of the timeline, and the newest event in words under it."""
+    """The newest events as large wrapped lines, beside the whole span of the timeline."""
 
-    LATEST_LINES = 2
+    RECENT = 12
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setAccessibleName("Timeline")
-        self.picture = TimelinePicture(self)
+        self.picture = SpanStrip(self)
         sized(self.picture, PICTURE_PX)
-        self.picture.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.latest = plain_label(self)
-        self._latest = ""
-        layout = QVBoxLayout(self)
+        self.recent = ItemList(self, ("event", "events"))
+        self.latest = self.recent.more
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(self.picture, 1)
-        layout.addWidget(self.latest)
+        layout.setSpacing(40)
+        layout.addWidget(self.recent, 3)
+        layout.addWidget(self.picture, 2)
 
-    def set_latest(self, text: str) -> None:
-        self._latest = text
-        self.fit()
+    def show_events(self, events: list[Event], tz: str) -> None:
+        self.picture.set_events(events, tz)
+        self.show_recent(len(events))
 
-    def fit(self) -> None:
-        line = self.latest.fontMetrics().lineSpacing()
-        fit_text(self.latest, self._latest, line * self.LATEST_LINES)
+    def add_event(self, event: Event, total: int) -> None:
+        self.picture.add_event(event)
+        self.show_recent(total)
+
+    def show_recent(self, total: int) -> None:
+        ordered = self.picture.newest(self.RECENT)
+        tz = self.picture.timezone()
+        self.recent.set_items([event_line(event, tz) for event in ordered], "No events yet.",
+                              left_out=total - len(ordered))
 
 
 class RationalityView(Page):
-    """A decision point: what happened, the question being asked, and the answer so far."""
+    """A decision point: what happened, the question being asked, the answer so far, and
+    the answers already given to the other questions."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -346,27 +399,39 @@ class RationalityView(Page):
     def fit(self) -> None:
         width = max(self.width(), 1)
         spacing = _layout(self).spacing()
+        line = self.answer.fontMetrics().lineSpacing()
         for label, text in zip(self.labels(), self._texts, strict=True):
             label.setText(text)
             label.setHidden(not text)
-        # The answer takes the room the others leave, showing its newest words.
+        # The event and the question take at most a quarter each, the answers given before
+        # a third; the answer being given has the rest.
+        fit_text(self.event_text, self._texts[0], max(self.height() // 4, line))
+        fit_text(self.question, self._texts[1], max(self.height() // 4, line))
+        fit_text(self.answered, self._texts[3], max(self.height() // 3, line))
         others = sum(label.heightForWidth(width) + spacing
                      for label in self.labels() if label is not self.answer and text_of(label))
-        room = max(self.height() - others - spacing, self.answer.fontMetrics().lineSpacing())
+        room = max(self.height() - others - spacing, line)
+        # The answer takes the room the others leave, showing its newest words.
         fit_text(self.answer, self._texts[2], room, keep_end=True)
 
 
 class AudienceWindow(QWidget):
-    """A separate top-level window that mirrors the main window's session, read-only.
+    """A separate top-level window that shows the live session to the room, read-only.
 
-    It reads only what the whole room may see; private notes and the side panel have no way
-    in. Each phase has its own page; `refresh` rebuilds what is shown from the open retro.
+    It listens to the live session (retro, phase, speaker, decision point, clock) and reads
+    only what the whole room may see; private notes and the side panel have no way in.
     """
 
-    def __init__(self, main: MainWindow) -> None:
+    closed = Signal()
+
+    def __init__(self, live: LiveSession, context: PageContext,
+                 shared_actions: list[QAction] | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window)
-        self.main = main
+        self.live = live
+        self.context = context
+        self._shared = list(shared_actions or [])
         self.zoom = 1.0
+        self._applied_scale = 1.0
         self.setWindowTitle("Retro Desk — audience")
         self.setWindowIcon(app_icon())
         self.setAccessibleName("Audience window")
@@ -383,13 +448,15 @@ class AudienceWindow(QWidget):
         self.title = plain_label(self, TITLE_PX, bold=True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.timer = TimerWidget(TIMER_PX, parent=self)
+        self.timer.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.prompt = plain_label(self)
         self.cue = plain_label(self, CUE_PX, bold=True)
         self.cue.setForegroundRole(QPalette.ColorRole.Link)
 
         self.empty = plain_label(self)
         self.empty.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        self.rules = ItemList(self, ("rule", "rules"), newest=False)
+        self.opening = OpeningView(self)
+        self.rules = self.opening.rules
         self.feelings = FeelingsView(self)
         self.tally = self.feelings.tally
         self.timeline = TimelineView(self)
@@ -403,17 +470,20 @@ class AudienceWindow(QWidget):
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)
         self.parking_heading.setText("Parking lot")
-        actions_layout = QVBoxLayout(actions)
+        parking = QVBoxLayout()
+        parking.addWidget(self.parking_heading)
+        parking.addWidget(self.parking, 1)
+        actions_layout = QHBoxLayout(actions)
         actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_layout.setSpacing(48)
         actions_layout.addWidget(self.action_list, 3)
-        actions_layout.addWidget(self.parking_heading)
-        actions_layout.addWidget(self.parking, 1)
+        actions_layout.addLayout(parking, 2)
         self.roti = RotiView(self)
 
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {
             "": self.empty,
-            "opening": self.rules,
+            "opening": self.opening,
             "feelings": self.feelings,
             "timeline": self.timeline,
             "rationality": self.decision,
@@ -426,7 +496,7 @@ class AudienceWindow(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.timer)
+        header.addWidget(self.timer, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(14)
@@ -435,6 +505,8 @@ class AudienceWindow(QWidget):
         layout.addWidget(self.cue)
         layout.addSpacing(8)
         layout.addWidget(self.stack, 1)
+        # However large the text, the window keeps the size the facilitator gave it.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
     def _connect(self) -> None:
         zoom_keys = (
@@ -451,16 +523,19 @@ class AudienceWindow(QWidget):
                          QKeySequence("F11")}:
             QShortcut(sequence, self, self.toggle_full_screen)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave_full_screen)
-        for name in SHARED_ACTIONS:
-            self.addAction(self.main.actions_by_name[name])
-        _feelings(self.main).speaker_changed.connect(self.show_cue)
-        _rationality(self.main).currentChanged.connect(self.refresh)
-        _timeline(self.main).picture.view_changed.connect(self.picture.show_view)
+        for action in self._shared:
+            self.addAction(action)
+        self.live.listen(Topic.RETRO, self.refresh)
+        self.live.listen(Topic.PHASE, self.refresh)
+        self.live.listen(Topic.EDIT, self.on_change)
+        self.live.listen(Topic.DECISION, self._decision_moved)
+        self.live.listen(Topic.SPEAKER, self.show_cue)
+        self.live.listen(Topic.TICK, self.tick)
 
     def _disconnect(self) -> None:
-        _feelings(self.main).speaker_changed.disconnect(self.show_cue)
-        _rationality(self.main).currentChanged.disconnect(self.refresh)
-        _timeline(self.main).picture.view_changed.disconnect(self.picture.show_view)
+        for listener in (self.refresh, self.on_change, self._decision_moved, self.show_cue,
+                         self.tick):
+            self.live.forget(listener)
 
     # -- size ------------------------------------------------------------------------------
 
@@ -475,13 +550,34 @@ class AudienceWindow(QWidget):
 
     def set_zoom(self, factor: float) -> None:
         self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))
+        self._apply_type_size()
+
+    def type_scale(self) -> float:
+        """The type size over its size at zoom 1 in a 1280x720 window: the zoom, times how
+        much larger than that the window is (a 1920x1080 screen gets type half as large
+        again, so the room reads it from as far away)."""
+        screen = min(self.width() / BASE_SIZE[0], self.height() / BASE_SIZE[1])
+        return self.zoom * max(1.0, round(screen, 2))
+
+    def _apply_type_size(self) -> None:
+        scale = self.type_scale()
+        if scale == self._applied_scale:
+            return
+        self._applied_scale = scale
         for widget in self.findChildren(QWidget):
             px = widget.property(_PX)
             if isinstance(px, int):
                 font = QFont(widget.font())
-                font.setPixelSize(round(px * self.zoom))
+                font.setPixelSize(round(px * scale))
                 widget.setFont(font)
-        self.timer.set_pixel_size(round(TIMER_PX * self.zoom))
+        self.timer.set_pixel_size(round(TIMER_PX * scale))
+        # Each page fits itself again to the new type size.
+        for page in self.findChildren(Page):
+            page.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._apply_type_size()
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
@@ -493,7 +589,7 @@ class AudienceWindow(QWidget):
     # -- content ---------------------------------------------------------------------------
 
     def tick(self) -> None:
-        timer = self.main.timer
+        timer = self.live.timer
         if timer is None:
             self.timer.set_state("--:--", "normal", False)
             return
@@ -501,12 +597,19 @@ class AudienceWindow(QWidget):
 
     def on_change(self, change: Change) -> None:
         # The facilitator's notes are never shown here, so typing them changes nothing.
-        if change.part != "private_notes":
-            self.refresh()
+        if change.part == "private_notes":
+            return
+        editor = self.live.editor
+        if (change.part == "timeline" and change.op == "insert" and editor is not None
+                and self.live.phase == "timeline"):
+            # The quick-add line: one event more, nothing else read again.
+            self.timeline.add_event(change.item, len(editor.retro.timeline))
+            return
+        self.refresh()
 
     def refresh(self) -> None:
         """Rebuild what the room sees from the open retro and the current phase."""
-        editor, timer = self.main.editor, self.main.timer
+        editor, timer = self.live.editor, self.live.timer
         if editor is None or timer is None:
             self.setWindowTitle("Retro Desk — audience")
             self.title.setText("Retro Desk")
@@ -520,7 +623,7 @@ class AudienceWindow(QWidget):
         phase = timer.item.phase
         self.setWindowTitle(f"{' '.join(retro.session.title.split())} — Retro Desk audience")
         self.title.setText(timer.item.title or PHASE_TITLES.get(phase, phase))
-        self.prompt.setText(phase_prompt(phase, retro.session.kind, self.main.context.prompts))
+        self.prompt.setText(phase_prompt(phase, retro.session.kind, self.context.prompts))
         self.stack.setCurrentWidget(self.pages.get(phase, self.empty))
         self._show_phase(phase, retro)
         self.show_cue()
@@ -528,9 +631,9 @@ class AudienceWindow(QWidget):
 
     def _show_phase(self, phase: str, retro: Retro) -> None:
         if phase == "opening":
-            self.rules.set_items(rule_lines(ground_rules(retro.session.kind)), "")
+            self.opening.show_retro(retro, rule_lines(ground_rules(retro.session.kind)))
         elif phase == "feelings":
-            self.feelings.set_counts(*tally(retro.feelings, self.main.context.vocabulary))
+            self.feelings.set_counts(*tally(retro.feelings, self.context.vocabulary))
         elif phase == "timeline":
             self._show_timeline(retro)
         elif phase == "rationality":
@@ -544,32 +647,36 @@ class AudienceWindow(QWidget):
                                     item.text.strip()], "Nothing parked.")
         elif phase == "close":
             self.roti.show_votes(retro.closing.roti)
-            self.roti.notes.setText(retro.closing.notes)
+            self.roti.show_notes(retro.closing.notes)
         else:
             self.empty.setText("")
 
     def _show_timeline(self, retro: Retro) -> None:
-        tz = retro.session.timezone
-        self.picture.set_events(retro.timeline, tz)
-        # The newest entry: the picture can only show the start of each text.
-        newest = f"Latest: {event_line(retro.timeline[-1], tz)}" if retro.timeline else ""
-        self.timeline.set_latest(newest or "No events yet.")
+        self.timeline.show_events(retro.timeline, retro.session.timezone)
+
+    def _decision_moved(self) -> None:
+        if self.live.phase == "rationality" and self.live.editor is not None:
+            self._show_decision(self.live.editor.retro)
+            self.show_cue()
 
     def _show_decision(self, retro: Retro) -> None:
-        page = _rationality(self.main)
-        event: Event | None = page.current_event()
+        event = self.live.decision()
         if event is None:
-            self.decision.show_decision("No decision points yet: mark them in the timeline.")
+            self.decision.show_decision("No decision points yet: mark them in the timeline."
+                                        if not retro.decision_points() else "")
             return
-        category = page.current_category()
+        category = self.live.category
         answers = retro.answers_for(event.key)
         question = answer = ""
         if category in CATEGORIES:
-            questions = questions_for(category, retro.session.kind, self.main.context.questions)
+            questions = questions_for(category, retro.session.kind, self.context.questions)
             question = f"{CATEGORY_TITLES[category]}: {' '.join(questions[:2])}"
             answer = answers.get(category, "")
-        given = [CATEGORY_TITLES[c] for c in CATEGORIES if answers.get(c, "").strip()]
-        answered = "Answered so far: " + ", ".join(given) if given else ""
+        given = [c for c in CATEGORIES if c != category and answers.get(c, "").strip()]
+        answered = "\n".join(
+            ["Answered so far: " + ", ".join(CATEGORY_TITLES[c] for c in given)]
+            + [f"{CATEGORY_TITLES[c]}: {' '.join(answers[c].split())}" for c in given]
+        ) if given else ""
         self.decision.show_decision(event.description, question, answer, answered)
 
     def show_cue(self) -> None:
@@ -578,22 +685,17 @@ class AudienceWindow(QWidget):
         self.cue.setHidden(not self.cue.text())
 
     def cue_text(self) -> str:
-        editor, timer = self.main.editor, self.main.timer
-        if editor is None or timer is None:
-            return ""
-        phase = timer.item.phase
+        phase = self.live.phase
         if phase == "feelings":
-            page = _feelings(self.main)
             # A name only when the facilitator chose to attribute; otherwise a position.
-            return str(page.speaker_label(for_audience=not page.attribute.isChecked()))
+            return self.live.speaker_label(for_audience=True)
         if phase == "rationality":
-            event = _rationality(self.main).current_event()
-            if event is None:
+            event = self.live.decision()
+            editor = self.live.editor
+            if event is None or editor is None:
                 return ""
-            points = sorted(editor.retro.decision_points(), key=lambda e: sort_key(e.at))
-            keys = [point.key for point in points]
-            number = keys.index(event.key) + 1 if event.key in keys else 0
-            parts = [f"Decision point {number} of {len(points)}",
+            number, count = self.live.decision_number()
+            parts = [f"Decision point {number} of {count}",
                      clock(event.at, editor.retro.session.timezone), event.actor.strip()]
             return " · ".join(part for part in parts if part)
         return ""
@@ -612,12 +714,10 @@ class AudienceWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._disconnect()
-        for name in SHARED_ACTIONS:
-            self.removeAction(self.main.actions_by_name[name])
-        if self.main.audience is self:
-            self.main.audience = None
-            self.main.actions_by_name["audience"].setChecked(False)
+        for action in self._shared:
+            self.removeAction(action)
         super().closeEvent(event)
+        self.closed.emit()
 
 
 def text_of(label: QLabel) -> str:

@@ -45,9 +45,8 @@ from retro_desk.model import Event
 from retro_desk.textref import Place
 from retro_desk.timefmt import TimeInputError, parse_quick_time
 from retro_desk.ui.accessible import describe, tab_order
-from retro_desk.ui.page import PageContext, PhasePage
-from retro_desk.ui.theme import current_palette
-from retro_desk.ui.timeline_model import (
+from retro_desk.ui.pages.page import PageContext, PhasePage
+from retro_desk.ui.pages.timeline_model import (
     ACTOR,
     DECISION,
     DESCRIPTION,
@@ -56,7 +55,8 @@ from retro_desk.ui.timeline_model import (
     TIME,
     TimelineModel,
 )
-from retro_desk.ui.timeline_picture import TimelinePicture
+from retro_desk.ui.theme import current_palette
+from retro_desk.ui.widgets.timeline_picture import TimelinePicture
 
 ACTOR_MAX_LENGTH = 40
 # Rows looked at to size the time and flag columns to their contents.
@@ -68,6 +68,10 @@ DECISION_KEYS = "Ctrl+D"
 LEARNED_KEYS = "Ctrl+Shift+L"
 # Widths in average characters: enough for most names and sources, the rest wraps.
 COLUMN_CHARACTERS = {ACTOR: 17, SOURCE: 17}
+# The help text under the entry line shows while the timeline has fewer events than this, or
+# when the page is at least this many lines tall.
+HINT_EVENTS = 3
+HINT_ROOM_LINES = 40
 TIME_FORMS = "14:32, 14:32:10, +5m, +30s, +1h (after the last event) or 2026-11-20T14:32"
 ENTRY_EXAMPLE = "14:32 Zoë: rolled back the config"
 HINT = (
@@ -154,31 +158,52 @@ class _TimelineView(QTableView):
         self._sizing.timeout.connect(self._size_visible_rows)
         self.verticalScrollBar().valueChanged.connect(self._sizing.start)
         self.horizontalHeader().sectionResized.connect(self._sizing.start)
+        # Rows measured at the present column widths and font: showing the page again (a
+        # change of phase) measures nothing anew.
+        self._measured: set[int] = set()
+        self._measured_for: tuple[object, ...] = ()
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if model is not None:
-            model.modelReset.connect(self._sizing.start)
+            model.modelReset.connect(self._forget_measures)
             model.rowsInserted.connect(self._size_inserted)
+            model.rowsRemoved.connect(self._forget_measures)
+            model.layoutChanged.connect(self._forget_measures)
             model.dataChanged.connect(self._size_changed)
 
+    def _forget_measures(self, *_args: object) -> None:
+        self._measured.clear()
+        self._sizing.start()
+
     def _size_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        # The rows after the new ones moved down: their measures now belong to other rows.
+        self._measured = {row for row in self._measured if row < first}
         for row in range(first, last + 1):
             self.resizeRowToContents(row)
+            self._measured.add(row)
 
     def _size_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if top_left.row() == bottom_right.row():
             self.resizeRowToContents(top_left.row())
         else:
-            self._sizing.start()
+            self._forget_measures()
 
     def _size_visible_rows(self) -> None:
+        model = self.model()
+        columns = model.columnCount() if model else 0
+        measured_for = (self.font().key(), *(self.columnWidth(c) for c in range(columns)))
+        if measured_for != self._measured_for:
+            self._measured.clear()
+            self._measured_for = measured_for
         # Each row is measured before the next one's place is read, so the loop ends at the
         # bottom of the screen as it is after measuring.
-        rows = self.model().rowCount() if self.model() else 0
+        rows = model.rowCount() if model else 0
         row = max(self.rowAt(0), 0)
         while row < rows and self.rowViewportPosition(row) < self.viewport().height():
-            self.resizeRowToContents(row)
+            if row not in self._measured:
+                self.resizeRowToContents(row)
+                self._measured.add(row)
             row += 1
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -296,14 +321,29 @@ class TimelinePage(PhasePage):
             self._size_columns()
 
     def _size_columns(self) -> None:
+        # Enough for a name or a source, but never more than a sixth of the table each:
+        # zoomed in, the description keeps the room.
         average = self.table.fontMetrics().averageCharWidth()
+        most = max(self.table.viewport().width() // 6, average * 6)
         for column, characters in COLUMN_CHARACTERS.items():
-            self.table.setColumnWidth(column, average * characters)
+            self.table.setColumnWidth(column, min(average * characters, most))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._size_columns()
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        # The help under the entry line is for the first few events; after that, or when the
+        # page is short (zoomed in), it gives way to the table. F1 lists the same keys.
+        tall = self.height() >= self.fontMetrics().lineSpacing() * HINT_ROOM_LINES
+        self.hint.setVisible(tall or self.model.rowCount() < HINT_EVENTS)
 
     # -- PhasePage -------------------------------------------------------------------------
 
     def reload(self) -> None:
         self.model.set_editor(self.editor)
+        self._show_hint()
         if self.isVisible():
             self._show_picture()
         else:
@@ -322,6 +362,8 @@ class TimelinePage(PhasePage):
         self.model.on_change(change)
         if change.part in ("timeline", "session"):
             self._picture_due.start()
+        if change.part == "timeline" and change.op in ("insert", "remove", "reset"):
+            self._show_hint()
 
     def _show_picture(self) -> None:
         retro = self.editor.retro if self.editor else None

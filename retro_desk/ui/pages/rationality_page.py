@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCursor
+from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,8 +26,9 @@ from retro_desk.textref import Place
 from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.save_timer import SaveTimer
+from retro_desk.ui.widgets.fitting import fit_text
 
 EMPTY_HINT = "Mark decision points in the timeline (Ctrl+D) to discuss them here."
 EXTERNAL_NOTE = (
@@ -109,6 +110,18 @@ class _AnswerCard(QFrame):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_answer()
+            self._fit_questions()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_questions()
+
+    def _fit_questions(self) -> None:
+        # In a scroll area a wrapped label is not asked how tall it must be: say so, or a
+        # zoomed-in question loses its last lines.
+        width = self.questions.width()
+        if width > 0:
+            self.questions.setMinimumHeight(self.questions.heightForWidth(width))
 
     def _fit_answer(self) -> None:
         # Three lines of answer are visible at once; more scroll inside the field.
@@ -120,7 +133,6 @@ class RationalityPage(PhasePage):
     """Decision points on the left; the chosen one's event and question cards on the right."""
 
     phase = "rationality"
-    currentChanged = Signal()
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -338,13 +350,28 @@ class RationalityPage(PhasePage):
             place = f"Decision point {self.decisions.currentRow() + 1} of {self.decisions.count()}"
             parts = (place, clock(event.at, tz), event.actor)
             self.event_heading.setText(" · ".join(part for part in parts if part))
-            self.event_text.setText(event.description)
+            self.event_text.setToolTip(event.description)
+            self._fit_event()
         if switching:
             answers = self.editor.retro.answers_for(event.key) if self.editor and event else {}
             for category, card in self.cards.items():
                 card.load(answers.get(category, ""))
             self.cards_scroll.verticalScrollBar().setValue(0)
-            self.currentChanged.emit()
+            self._tell_live()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_event()
+
+    def _fit_event(self) -> None:
+        # A long description keeps the cards in view: a third of the page at most, whole in
+        # its tooltip.
+        if self._event is not None:
+            fit_text(self.event_text, self._event.description, max(self.height() // 3, 1))
+
+    def _tell_live(self) -> None:
+        """The room follows the decision point and card shown here."""
+        self.context.live.discuss(self._event.key if self._event else None, self._category)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         card = watched.parent()
@@ -353,7 +380,7 @@ class RationalityPage(PhasePage):
                 self.cards_scroll.ensureWidgetVisible(card, 0, 12)
                 if card.category != self._category:
                     self._category = card.category
-                    self.currentChanged.emit()
+                    self._tell_live()
             elif event.type() == QEvent.Type.FocusOut:
                 self.commit_pending()
         return super().eventFilter(watched, event)

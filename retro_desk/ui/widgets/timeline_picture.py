@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QPolygonF,
     QResizeEvent,
     QShowEvent,
@@ -293,17 +294,44 @@ class _Legend(QWidget):
 class _Canvas(QWidget):
     """The whole picture at the current zoom; the scroll area shows part of it."""
 
+    # A canvas up to this many pixels is painted once into a picture kept for the next paint
+    # (showing the page again, a tooltip, the window uncovered); a zoomed-in one, larger, is
+    # painted where it is exposed.
+    CACHE_PIXELS = 4096 * 2048
+
     def __init__(self, picture: TimelinePicture) -> None:
         super().__init__(picture)
         self.picture = picture
+        self._cache: QPixmap | None = None
+        self._cache_for: tuple[object, ...] = ()
+        self._cache_layout: TimelineLayout | None = None
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         # What is laid out now: a resize's new layout is painted when it is done.
-        paint_timeline(painter, self.picture.shown_layout(), current_palette(),
-                       self.picture.font(),
-                       QRectF(event.rect()))
+        layout = self.picture.shown_layout()
+        palette, font = current_palette(), self.picture.font()
+        ratio = self.devicePixelRatioF()
+        if self.width() * self.height() * ratio * ratio > self.CACHE_PIXELS:
+            self._cache = None
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            paint_timeline(painter, layout, palette, font, QRectF(event.rect()))
+            painter.end()
+            return
+        wanted = (self.size(), palette.name, font.key(), ratio)
+        if self._cache is None or self._cache_layout is not layout or self._cache_for != wanted:
+            cache = QPixmap(self.size() * ratio)
+            cache.setDevicePixelRatio(ratio)
+            cache.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(cache)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            paint_timeline(painter, layout, palette, font, QRectF(self.rect()))
+            painter.end()
+            self._cache, self._cache_for, self._cache_layout = cache, wanted, layout
+        painter = QPainter(self)
+        painter.drawPixmap(event.rect(), self._cache, QRectF(
+            event.rect().x() * ratio, event.rect().y() * ratio,
+            event.rect().width() * ratio, event.rect().height() * ratio).toRect())
         painter.end()
 
     def event(self, event: QEvent) -> bool:

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Action
 from retro_desk.ui.accessible import describe, tab_order
-from retro_desk.ui.list_page import (
+from retro_desk.ui.pages.list_page import (
     DecoratingDelegate,
     Index,
     TextItemsModel,
     delete_action,
     mirror_change,
 )
-from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
 
 DONE, DESCRIPTION, OWNER, DUE = range(4)

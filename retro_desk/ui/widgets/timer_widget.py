@@ -11,12 +11,16 @@ from retro_desk.ui.theme import Palette, current_palette
 FLASH_MS = 700
 
 
+SHORT_SAMPLE, LONG_SAMPLE = "+00:00", "+00:00:00"
+
+
 class TimerWidget(QWidget):
     """Shows `07:42` or `+01:23`; colour by mode; one flash when the countdown reaches zero."""
 
     def __init__(self, pixel_size: int = 56, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = "--:--"
+        self._sample = SHORT_SAMPLE
         self._mode = "normal"
         self._running = False
         self._flashing = False
@@ -40,7 +44,12 @@ class TimerWidget(QWidget):
         if mode == "overtime" and self._mode != "overtime" and self._text != "--:--":
             self.flash()
         if (text, mode, running) != (self._text, self._mode, self._running):
+            hours = text.count(":") > 1
             self._text, self._mode, self._running = text, mode, running
+            if hours != (self._sample == LONG_SAMPLE):
+                # Room for hours only when there are hours: the box stays as small as it can.
+                self._sample = LONG_SAMPLE if hours else SHORT_SAMPLE
+                self.updateGeometry()
             self.setAccessibleDescription(f"{text}, {mode}{'' if running else ', paused'}")
             self.update()
 
@@ -77,7 +86,7 @@ class TimerWidget(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         metrics = QFontMetrics(self._font())
-        return QSize(metrics.horizontalAdvance("+00:00:00") + 24, metrics.height() + 12)
+        return QSize(metrics.horizontalAdvance(self._sample) + 24, metrics.height() + 12)
 
     def colours(self, palette: Palette) -> tuple[QColor, QColor]:
         """(text, background) for the current mode; the flash swaps them."""

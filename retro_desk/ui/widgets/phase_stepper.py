@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 from retro_desk.model import AgendaItem
 from retro_desk.timefmt import format_duration
 from retro_desk.ui.fonts import relative_font
+from retro_desk.ui.widgets.flow_layout import FlowLayout
 
 
 class PhaseStepper(QWidget):
@@ -17,7 +18,8 @@ class PhaseStepper(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = QHBoxLayout(self)
+        # Buttons keep the width their text needs; zoomed in, the row wraps onto a second one.
+        self._layout = FlowLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
         self._buttons: list[QPushButton] = []
@@ -59,7 +61,7 @@ class PhaseStepper(QWidget):
             button = QPushButton(self)
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _checked=False, i=index: self.phase_chosen.emit(i))
             self._layout.addWidget(button)
             self._buttons.append(button)

@@ -1,0 +1,1 @@
+"""The audience window, shared in the call, and its per-phase views."""

@@ -1,0 +1,1 @@
+"""Dialogs: new retro and its details, templates, CSV preview."""

@@ -1,0 +1,1 @@
+"""The phase pages of the main window, one per phase of the agenda."""

@@ -1,0 +1,1 @@
+"""Widgets the windows are built from: timer, stepper, timeline picture, tally, panels, lists."""
