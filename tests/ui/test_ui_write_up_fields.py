@@ -87,7 +87,7 @@ def test_the_details_dialog_edits_the_write_up_and_the_export_follows(qtbot, win
         dialog.ok_button.click()
 
     QTimer.singleShot(0, edit)
-    window.edit_details()
+    window.commands.edit_details()
     session = window.store.get_session(window.editor.session_id)
     assert session.severity == "SEV-1"
     assert session.detected_at == "2026-11-20T14:36:00+01:00"
@@ -107,4 +107,4 @@ def test_the_details_dialog_edits_the_write_up_and_the_export_follows(qtbot, win
         dialog.reject()
 
     QTimer.singleShot(0, look)
-    window.edit_details()
+    window.commands.edit_details()
