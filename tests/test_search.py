@@ -29,7 +29,7 @@ from retro_desk.model import (
 from retro_desk.paths import resource
 from retro_desk.reflection import Place, retro_texts
 from retro_desk.storage import StorageError, Store
-from retro_desk.storage.schema import migrations
+from retro_desk.storage.schema import SCHEMA_VERSION, migrations
 from retro_desk.storage.search import (
     PER_RETRO,
     QueryError,
@@ -448,7 +448,7 @@ def test_a_database_of_the_previous_schema_gets_its_index(tmp_path: Path) -> Non
     conn.close()
     store = Store.open(path)
     try:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert found(store, "legacyword") == {(1, "learnings", "text")}
         assert found(store, "dns") == {(1, "session", "title")}
         assert "agenda_templates" in store.db.table_names()

@@ -110,14 +110,15 @@ def test_schema_has_plain_named_tables(memory: Store) -> None:
     tables = set(memory.db.table_names())
     search_index = {name for name in tables if "_fts" in name}  # tests/test_search.py
     assert tables - search_index == {
-        "sessions", "_sqlite_migrations", "agenda_templates", *CHILD_TABLES
+        "sessions", "_sqlite_migrations", "agenda_templates", "archive_sync", *CHILD_TABLES
     }
     schema = memory.db.schema
     for table in CHILD_TABLES:
         assert f"CREATE TABLE {table}" in schema
         if table != "reflection_marks":
             assert f"CREATE INDEX {table}_by_session ON {table}(session_id, position)" in schema
-    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES)
+    # archive_sync (the last publish or import of each retro) goes with its retro too.
+    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES) + 1
     assert "CHECK (kind IN ('own', 'external'))" in schema
     assert "CHECK (status IN ('draft', 'live', 'closed'))" in schema
     assert memory.db["events"].columns_dict.keys() >= {
@@ -133,7 +134,9 @@ def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["m001_initial", "m002_reflection_marks", "m003_archive"]
+        assert applied == [
+            "m001_initial", "m002_reflection_marks", "m003_archive", "m004_team_archive"
+        ]
         assert store.list_sessions() == []
     finally:
         store.close()
@@ -145,7 +148,7 @@ def test_reopening_current_schema_applies_nothing_and_keeps_data(saved_db: Path)
     with sqlite3.connect(saved_db) as conn:
         before = conn.execute("SELECT * FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert len(before) == 3
+    assert len(before) == 4
     store = Store.open(saved_db)
     try:
         assert migrations.pending(store.db) == []

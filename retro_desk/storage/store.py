@@ -196,16 +196,12 @@ class Store:
     def _prepare(self, writable: bool) -> None:
         conn = self.conn
         conn.execute("PRAGMA busy_timeout = 3000")
-        # The check reads every page once: through a small page cache, so that it does not
-        # fill the usual 2 MiB one with pages nobody asked for (a megabyte of peak memory).
-        cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute("PRAGMA cache_size = -256")
-        problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-        if problem != "ok":
-            raise NotARetroDatabase(
-                f"{self.label}: the file is damaged ({problem}); left untouched"
-            )
+        if _looks_damaged(conn, self.label):
+            problem = self.check(quick=True)
+            if problem:
+                raise NotARetroDatabase(
+                    f"{self.label}: the file is damaged ({problem[0]}); left untouched"
+                )
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise NewerDatabase(
@@ -240,6 +236,27 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    @_known_errors
+    def check(self, quick: bool = False) -> list[str]:
+        """Every problem SQLite finds reading the whole file (none: an empty list). Opening
+        checks only cheaply (`_looks_damaged`); this is the full check, on request."""
+        conn = self.conn
+        # Every page is read once: through a small page cache, so that it does not fill the
+        # usual 2 MiB one with pages nobody asked for (a megabyte of peak memory).
+        cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute("PRAGMA cache_size = -256")
+        try:
+            pragma = "quick_check(1)" if quick else "integrity_check(20)"
+            problems = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
+            if problems == ["ok"]:
+                problems = [
+                    f"a row of {row[0]} refers to a missing {row[2]} row"
+                    for row in conn.execute("PRAGMA foreign_key_check")
+                ]
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        return problems
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
@@ -276,10 +293,13 @@ class Store:
         return None if row is None else int(row[0])
 
     @_known_errors
-    def create_retro(self, retro: Retro) -> int:
-        """Store a whole retro in one transaction: all of it, or (on any failure) none of it."""
+    def create_retro(self, retro: Retro, session_id: int | None = None) -> int:
+        """Store a whole retro in one transaction: all of it, or (on any failure) none of it.
+        `session_id`: the row id to use (a retro replaced by a newer copy keeps its id)."""
         with self._write() as db:
             row = _columns(retro.session)
+            if session_id is not None:
+                row["id"] = session_id
             for key in ("created_at", "updated_at"):
                 if not row[key]:
                     del row[key]
@@ -703,6 +723,22 @@ def _check_file(path: Path) -> None:
         raise NotARetroDatabase(
             f"{label}: not a Retro Desk database (not an SQLite file); left untouched"
         )
+
+
+def _looks_damaged(conn: sqlite3.Connection, label: str) -> bool:
+    """A cheap look at the file, instead of reading all of it at every open: its size must
+    hold the pages its header promises. A truncated or padded file fails this, and only then
+    is every page read (`Store.check`); damage inside a page shows when the page is read."""
+    if label == ":memory:":
+        return False
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    try:
+        size = os.path.getsize(label)
+        wal = os.path.getsize(f"{label}-wal") if os.path.exists(f"{label}-wal") else 0
+    except OSError:
+        return True
+    return size % page_size != 0 or pages * page_size > size + wal
 
 
 def _writable(path: Path) -> bool:
