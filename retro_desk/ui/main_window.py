@@ -33,6 +33,7 @@ from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
+from retro_desk.ui.archive_views import ArchiveTabs, publish_to_folder
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import PageBook, page_type
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.sessions, "Retros")
         self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
+        self._background_editors: dict[int, SessionEditor] = {}
+        self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error)
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
         self.left.currentChanged.connect(self._left_tab_changed)
 
@@ -216,6 +219,19 @@ class MainWindow(QMainWindow):
     def _left_tab_changed(self, index: int) -> None:
         if self.left.widget(index) is self.search_tab:
             self.search.refresh()
+        self.archive.shown(self.left.widget(index))
+
+    def editor_for(self, session_id: int) -> SessionEditor:
+        """The open retro's editor, or one kept for a retro edited from the Actions view
+        (opening that retro later goes on with it, undo history and all)."""
+        if self.editor and self.editor.session_id == session_id:
+            return self.editor
+        if session_id not in self._background_editors:
+            self._background_editors[session_id] = SessionEditor(self.store, session_id)
+        return self._background_editors[session_id]
+
+    def publish_to_folder(self) -> None:
+        publish_to_folder(self, self.store, self.settings, self.set_status, self.show_message)
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
@@ -256,7 +272,8 @@ class MainWindow(QMainWindow):
             return
         self._pause_and_save()
         try:
-            editor = SessionEditor(self.store, session_id)
+            editor = self._background_editors.pop(session_id, None) or SessionEditor(
+                self.store, session_id)
             state = self.store.timer_state(session_id)
         except StorageError as error:
             self.report_error(error)
