@@ -181,3 +181,27 @@ def test_publish_to_folder_remembers_the_folder(
     assert offered == ["", str(target)]
     assert "nothing changed" in window.status.text()
     assert settings.value(archive_views.PUBLISH_FOLDER_KEY) == str(target)
+
+
+def test_a_long_list_of_retros_is_fetched_as_it_is_scrolled(qtbot) -> None:
+    from retro_desk.ui.session_list import SessionList
+
+    sessions = [Session(uuid=f"u{n}", title=f"Retro number {n}", id=n + 1) for n in range(1000)]
+    listing = SessionList()
+    qtbot.addWidget(listing)
+    listing.resize(240, 400)
+    listing.set_sessions(sessions, None)
+    listing.show()
+    qtbot.waitExposed(listing)
+    shown = listing.model.rowCount()
+    assert shown < 100
+    bar = listing.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())  # dragged to the end, as a person scrolls
+    qtbot.waitUntil(lambda: listing.model.rowCount() > shown)
+    # The filter looks through all of them, and choosing one far down shows it.
+    qtbot.keyClicks(listing.filter, "number 987")
+    assert listing.proxy.rowCount() == 1
+    listing.filter.clear()
+    listing.select(990)
+    assert listing.selected() == sessions[989]
