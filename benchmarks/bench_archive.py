@@ -12,6 +12,9 @@ once), then runs whole processes alternately, after one warm-up run of each:
 - `retro-desk --db FILE list` on the archive against `retro-desk --version` (target: at most
   2x); both print to a pipe that is read to the end.
 
+Also, in this process: opening the archive's database (the cheap check) against reading all
+of it with `PRAGMA quick_check`, which every open did before.
+
 Times are medians from starting the process to its "ready" line (start-up) or to its end
 (`list`, `--version`).
 """
@@ -32,6 +35,7 @@ from bench_startup import BARE_WINDOW, PAINTED_APP, child_env, run  # noqa: E402
 from common import median, synthetic_retro, table  # noqa: E402
 
 from retro_desk import session_file  # noqa: E402
+from retro_desk.storage import Store  # noqa: E402
 
 
 def write_archive(folder: Path, retros: int, events: int) -> None:
@@ -57,11 +61,26 @@ def import_folder(db: Path, folder: Path, env: dict[str, str]) -> float:
 def whole_run(command: list[str], env: dict[str, str]) -> float:
     """Seconds from starting the process to its end, its output read through a pipe."""
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    result = subprocess.run(command, env=env, capture_output=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{command} failed: {result.stderr.decode()}")
     return elapsed
+
+
+def open_and_check(db: Path, runs: int) -> dict[str, float]:
+    """Seconds to open the archive (the cheap check), and to read it all (`PRAGMA quick_check`,
+    what every open did before; `retro-desk check` does it, and more, on request)."""
+    opens, checks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        store = Store.open(db, read_only=True)
+        opens.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        assert store.check(quick=True) == []
+        checks.append(time.perf_counter() - started)
+        store.close()
+    return {"open_s": median(opens), "quick_check_s": median(checks)}
 
 
 def measure(runs: int, retros: int, events: int) -> dict[str, float]:
@@ -75,6 +94,7 @@ def measure(runs: int, retros: int, events: int) -> dict[str, float]:
         figures = {"import_s": import_folder(db, archive, env)}
         import_folder(small_db, small_archive, env)
         figures["db_mib"] = db.stat().st_size / 2**20
+        figures.update(open_and_check(db, runs))
         for script, text in (("bare", BARE_WINDOW), ("painted", PAINTED_APP)):
             (folder / f"{script}.py").write_text(text)
         module = [sys.executable, "-m", "retro_desk"]
@@ -125,6 +145,8 @@ def main() -> None:
     print(f"({args.runs} runs of each, alternately; {args.retros} retros of {args.events} events"
           f" brought in by one `import DIR` in {f['import_s']:.1f} s; database"
           f" {f['db_mib']:.0f} MiB)")
+    print(f"Opening the archive's database: {f['open_s'] * 1000:.1f} ms; reading all of it"
+          f" (PRAGMA quick_check, formerly at every open): {f['quick_check_s'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -450,3 +450,27 @@ def test_the_full_check_finds_damage_inside_a_page(tmp_path: Path) -> None:
         assert opened.check() != []
     finally:
         opened.close()
+
+
+def test_insights_with_a_cache_read_again_only_what_changed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retro_desk.archive import insights as module
+
+    ids = three(store)
+    cache: module.FactsCache = {}
+    first = module.insights(store, cache)
+    assert set(cache) == set(ids)
+    SessionEditor(store, ids[1]).add(Learning("They should have known better"))
+    read: list[int] = []
+    load = store.load_retro
+    monkeypatch.setattr(store, "load_retro", lambda i: read.append(i) or load(i))
+    again = module.insights(store, cache)
+    assert read == [ids[1]]
+    november = {m.month: m for m in again.months}["2026-11"]
+    before = {m.month: m for m in first.months}["2026-11"]
+    assert november.findings > before.findings
+    assert again.as_json() == module.insights(store).as_json()
+    store.delete_session(ids[0])
+    module.insights(store, cache)
+    assert set(cache) == set(ids[1:])

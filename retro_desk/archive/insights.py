@@ -84,13 +84,56 @@ class Insights:
         }
 
 
+@dataclass(frozen=True)
+class RetroFacts:
+    """What one retro adds to the insights: worked out once per version of the retro."""
+
+    month: str
+    words: int
+    findings: int
+    reframed: int
+    named_feeling: int
+    feelings_round: bool
+    blame_round: bool
+    categories: tuple[str, ...]
+
+
+# Facts by session id, with the `updated_at` they were worked out for (a window keeps one,
+# so that showing the insights again reads only the retros changed since).
+FactsCache = dict[int, tuple[str, RetroFacts]]
+
+
+def retro_facts(retro: Retro) -> RetroFacts:
+    summary = summarise(retro_findings(retro), retro.reflection_marks)
+    return RetroFacts(
+        month=_month(retro),
+        words=sum(len(_WORD.findall(text)) for _, text in retro_texts(retro)),
+        findings=summary.total,
+        reframed=summary.reframed,
+        named_feeling=summary.named,
+        feelings_round=bool(retro.feelings),
+        blame_round=any(feeling.blame_feeling for feeling in retro.feelings),
+        categories=tuple(answer.category for answer in retro.rationality),
+    )
+
+
 def gather(retros: Iterable[Retro], tracked: Iterable[TrackedAction]) -> Insights:
+    return combine((retro_facts(retro) for retro in retros), tracked)
+
+
+def combine(facts: Iterable[RetroFacts], tracked: Iterable[TrackedAction]) -> Insights:
     months: dict[str, Month] = {}
     used: Counter[str] = Counter()
-    for retro in retros:
-        month = months.setdefault(_month(retro), Month(_month(retro)))
-        _add_retro(month, retro)
-        used.update(answer.category for answer in retro.rationality)
+    for fact in facts:
+        month = months.setdefault(fact.month, Month(fact.month))
+        month.retros += 1
+        month.words += fact.words
+        month.findings += fact.findings
+        month.reframed += fact.reframed
+        month.named_feeling += fact.named_feeling
+        month.feelings_rounds += fact.feelings_round
+        month.blame_rounds += fact.feelings_round and fact.blame_round
+        used.update(fact.categories)
     insights = Insights(
         months=[months[key] for key in sorted(months)],
         categories=sorted(((key, used[key]) for key in CATEGORIES if used[key]),
@@ -106,22 +149,23 @@ def gather(retros: Iterable[Retro], tracked: Iterable[TrackedAction]) -> Insight
     return insights
 
 
-def insights(store: Store) -> Insights:
-    """Every retro in the store, read one at a time."""
-    ids = [session.id for session in store.list_sessions() if session.id is not None]
-    return gather((store.load_retro(session_id) for session_id in ids), tracked_actions(store))
-
-
-def _add_retro(month: Month, retro: Retro) -> None:
-    month.retros += 1
-    month.words += sum(len(_WORD.findall(text)) for _, text in retro_texts(retro))
-    summary = summarise(retro_findings(retro), retro.reflection_marks)
-    month.findings += summary.total
-    month.reframed += summary.reframed
-    month.named_feeling += summary.named
-    if retro.feelings:
-        month.feelings_rounds += 1
-        month.blame_rounds += any(feeling.blame_feeling for feeling in retro.feelings)
+def insights(store: Store, cache: FactsCache | None = None) -> Insights:
+    """Every retro in the store, read one at a time (only those changed since, with a cache
+    from an earlier call)."""
+    cache = {} if cache is None else cache
+    facts = []
+    sessions = store.list_sessions()
+    for session in sessions:
+        if session.id is None:
+            continue
+        known = cache.get(session.id)
+        if known is None or known[0] != session.updated_at:
+            known = (session.updated_at, retro_facts(store.load_retro(session.id)))
+            cache[session.id] = known
+        facts.append(known[1])
+    for gone in set(cache) - {session.id for session in sessions}:
+        del cache[gone]
+    return combine(facts, tracked_actions(store))
 
 
 def _month(retro: Retro) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +42,7 @@ from retro_desk.storage import StorageError, Store
 from retro_desk.ui.theme import current_palette
 
 if TYPE_CHECKING:
-    from retro_desk.archive.insights import Insights
+    from retro_desk.archive.insights import FactsCache, Insights
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("State", "Due", "Owner", "Action", "Retro")
@@ -359,15 +360,21 @@ class InsightsPage(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self.insights: Insights | None = None
+        self._facts: FactsCache = {}
 
     def refresh(self) -> None:
         from retro_desk.archive.insights import insights
 
+        # Reading every retro the first time takes a while in a large archive; afterwards
+        # only those changed since are read again.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            found = insights(self.store)
+            found = insights(self.store, self._facts)
         except StorageError as error:
             self.report_error(error)
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         self.insights = found
         months = found.months
         self.blame.set_bars([Bar(m.month, m.findings_per_1000_words,
