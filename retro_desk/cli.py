@@ -459,11 +459,26 @@ def _publish(db_path: Path, folder: Path, idents: list[str]) -> int:
 def _import_folder(db_path: Path, folder: Path, copy: bool) -> int:
     from retro_desk.archive.importing import counts, import_folder
 
-    store = Store.open(db_path)
+    lock = InstanceLock(db_path)
     try:
-        outcomes = import_folder(store, folder, copy)
+        locked = db_path.exists() and lock.acquire()
+    except OSError as error:
+        raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
+    try:
+        if db_path.exists() and not locked:
+            # The window would go on editing its copies of retros this replaces.
+            raise CommandError(
+                f"{db_path} is open in a Retro Desk window; import there (File ▸ Import"
+                " folder…) or close the window first"
+            )
+        store = Store.open(db_path)
+        try:
+            outcomes = import_folder(store, folder, copy)
+        finally:
+            store.close()
     finally:
-        store.close()
+        if locked:
+            lock.release()
     for outcome in outcomes:
         stream = sys.stderr if outcome.kind == "unreadable" else sys.stdout
         print(outcome.line(folder), file=stream)

@@ -156,3 +156,19 @@ def test_check_reports_a_sound_file_and_publish_refuses_a_file_target(cli: CLI) 
     assert "not a folder" in message
     assert target.read_text() == "keep me"
     assert_one_line_error(cli.run("publish", str(cli.root / "x"), "999").stderr)
+
+
+def test_import_dir_refuses_while_a_window_has_the_database(cli: CLI) -> None:
+    from retro_desk.storage.lock import InstanceLock
+
+    cli.import_file(SAMPLE)
+    folder = cli.root / "archive"
+    cli.run("publish", str(folder))
+    lock = InstanceLock(cli.db)
+    assert lock.acquire()
+    try:
+        message = cli.fails("import", str(folder))
+        assert "open in a Retro Desk window" in message
+    finally:
+        lock.release()
+    assert cli.run("import", str(folder)).stdout.startswith("unchanged")

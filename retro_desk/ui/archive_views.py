@@ -42,6 +42,7 @@ from retro_desk.storage import StorageError, Store
 from retro_desk.ui.theme import current_palette
 
 if TYPE_CHECKING:
+    from retro_desk.archive.importing import Outcome
     from retro_desk.archive.insights import FactsCache, Insights
 
 Index = QModelIndex | QPersistentModelIndex
@@ -496,3 +497,34 @@ def publish_to_folder(
         return None
     status(report.summary())
     return folder
+
+
+def import_folder_into(
+    parent: QWidget, store: Store, settings: QSettings, message: Callable[[str, str], None],
+) -> list[Outcome] | None:
+    """File ▸ Import folder…: every session file under the folder chosen (the publish folder
+    offered first), one transaction per retro; a summary says what happened to each. Returns
+    the outcomes (None: cancelled or failed)."""
+    from retro_desk.archive.importing import counts, import_folder
+
+    start = str(settings.value(PUBLISH_FOLDER_KEY, "") or "")
+    chosen = ask_folder(parent, "Import retros from folder", start)
+    if not chosen:
+        return None
+    folder = Path(chosen)
+    try:
+        outcomes = import_folder(store, folder)
+    except StorageError as error:
+        message("Not imported", str(error))
+        return None
+    notable = [o.line(folder) for o in outcomes if o.kind in ("conflict", "unreadable")]
+    text = counts(outcomes) if outcomes else f"No session files under {folder}."
+    if notable:
+        message("Imported, with conflicts or unreadable files",
+                text + ".\n\n" + "\n".join(notable[:20])
+                + ("\n…" if len(notable) > 20 else "")
+                + "\n\nNothing was lost: your copies are kept. `retro-desk import DIR --copy`"
+                " brings the folder's copies in beside them.")
+    else:
+        message("Imported", text)
+    return outcomes

@@ -33,7 +33,7 @@ from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
-from retro_desk.ui.archive_views import ArchiveTabs, publish_to_folder
+from retro_desk.ui.archive_views import ArchiveTabs, import_folder_into, publish_to_folder
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import PageBook, page_type
@@ -232,6 +232,22 @@ class MainWindow(QMainWindow):
 
     def publish_to_folder(self) -> None:
         publish_to_folder(self, self.store, self.settings, self.set_status, self.show_message)
+
+    def import_folder(self) -> None:
+        self._pause_and_save()
+        outcomes = import_folder_into(self, self.store, self.settings, self.show_message)
+        if outcomes is None:
+            return
+        self._background_editors.clear()
+        updated = {o.session_id for o in outcomes if o.kind == "updated"}
+        if self.editor and self.editor.session_id in updated:
+            # The open retro was replaced by the folder's copy: show that one.
+            session_id = self.editor.session_id
+            self.editor.listeners.clear()
+            self.editor.undo_stack.listeners.clear()
+            self.editor = None
+            self.open_session(session_id)
+        self.refresh_sessions()
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""

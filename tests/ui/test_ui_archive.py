@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from retro_desk import session_file
-from retro_desk.model import Retro, Session
+from retro_desk.model import Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui import archive_views
@@ -205,3 +205,33 @@ def test_a_long_list_of_retros_is_fetched_as_it_is_scrolled(qtbot) -> None:
     listing.filter.clear()
     listing.select(990)
     assert listing.selected() == sessions[989]
+
+
+def test_import_folder_updates_the_open_retro_and_shows_the_new_copy(
+    qtbot, window: MainWindow, db_store: Store, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from retro_desk.archive.publish import publish
+
+    folder = tmp_path / "team"
+    publish(db_store, folder)
+    assert window.editor is not None
+    open_id = window.editor.session_id
+    uuid = window.editor.retro.session.uuid
+    path = next(p for p in folder.glob("*/session.json")
+                if json.loads(p.read_text())["session"]["uuid"] == uuid)
+    document = json.loads(path.read_text())
+    document["learnings"].append({"text": "Added by a teammate"})
+    path.write_text(json.dumps(document))
+    messages: list[tuple[str, str]] = []
+    monkeypatch.setattr(archive_views, "ask_folder", lambda *args: str(folder))
+    monkeypatch.setattr(window, "show_message", lambda title, text: messages.append((title, text)))
+    window.actions_by_name["import_folder"].trigger()
+    assert messages == [("Imported", "0 added, 1 updated, 2 unchanged, 0 conflicts")]
+    assert window.editor is not None and window.editor.session_id == open_id
+    assert window.editor.retro.learnings[-1].text == "Added by a teammate"
+    # The open retro goes on taking edits after it was replaced.
+    window.editor.add(Learning("And one more here"))
+    assert db_store.load_retro(open_id).learnings[-1].text == "And one more here"
