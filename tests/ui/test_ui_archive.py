@@ -14,7 +14,9 @@ from retro_desk.model import Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui import archive_views
+from retro_desk.ui.actions_view import ActionsView
 from retro_desk.ui.main_window import MainWindow
+from retro_desk.ui.theme import current_palette
 from tests.fakes import FakeClock
 
 
@@ -48,7 +50,7 @@ def window(qtbot, db_store: Store, clock: FakeClock, settings: QSettings) -> Mai
     return window
 
 
-def show_actions(qtbot, window: MainWindow) -> archive_views.ActionsView:
+def show_actions(qtbot, window: MainWindow) -> ActionsView:
     window.left.setCurrentWidget(window.archive.actions_tab)
     view = window.archive.actions
     view.today = lambda: dt.date(2026, 12, 5)
@@ -58,7 +60,7 @@ def show_actions(qtbot, window: MainWindow) -> archive_views.ActionsView:
     return view
 
 
-def shown_rows(view: archive_views.ActionsView) -> list[tuple[str, ...]]:
+def shown_rows(view: ActionsView) -> list[tuple[str, ...]]:
     model = view.model
     return [
         tuple(str(model.index(row, column).data()) for column in range(model.columnCount()))
@@ -152,7 +154,7 @@ def test_insights_page_draws_its_charts(qtbot, window: MainWindow, tmp_path: Pat
     page.resize(420, 700)
     image = page.blame.grab().toImage()
     # The bar is drawn: some pixel in the chart is in the accent colour.
-    accent = archive_views.current_palette().accent.rgb()
+    accent = current_palette().accent.rgb()
     assert any(image.pixel(x, y) == accent for x in range(0, image.width(), 2)
                for y in range(image.height()))
 
