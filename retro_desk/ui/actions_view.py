@@ -109,7 +109,8 @@ def _is_key(event: QKeyEvent, key: QKeySequence.StandardKey) -> bool:
 
 class ActionsView(QWidget):
     """Every action of every retro, overdue first. Space marks the chosen one done (or not):
-    an edit of its retro, which Ctrl+Z here (or Edit ▸ Undo with that retro open) takes back."""
+    an edit of its retro, which Ctrl+Z here (or Edit ▸ Undo with that retro open) takes back.
+    Enter opens the action's retro."""
 
     def __init__(
         self,
@@ -118,9 +119,11 @@ class ActionsView(QWidget):
         report_error: Callable[[StorageError], None],
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
+        open_retro: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.open_retro = open_retro
         self.editor_for = editor_for
         self.report_error = report_error
         self.today = today
@@ -164,6 +167,7 @@ class ActionsView(QWidget):
         self.open_only.toggled.connect(self.refresh)
         self.owner.textChanged.connect(self.refresh)
         self.done_button.clicked.connect(self.toggle_done)
+        self.table.activated.connect(self._open_chosen)
         self.table.selectionModel().currentRowChanged.connect(self._update_button)
         self.setFocusProxy(self.table)
         self.refresh()
@@ -232,6 +236,12 @@ class ActionsView(QWidget):
             return
         target.append(editor)
         self.refresh()
+
+    def _open_chosen(self) -> None:
+        """Enter or a double click opens the action's retro."""
+        row = self.chosen()
+        if row is not None and self.open_retro is not None:
+            self.open_retro(row.tracked.session_id)
 
     def _update_button(self) -> None:
         row = self.chosen()

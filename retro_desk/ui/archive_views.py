@@ -31,10 +31,12 @@ class ArchiveTabs:
         store: Store,
         editor_for: Callable[[int], SessionEditor],
         report_error: Callable[[StorageError], None],
+        open_retro: Callable[[int], None],
     ) -> None:
         self.store = store
         self.editor_for = editor_for
         self.report_error = report_error
+        self.open_retro = open_retro
         self.actions_tab = _holder(tabs)
         self.insights_tab = _holder(tabs)
         tabs.addTab(self.actions_tab, "Actions")
@@ -50,7 +52,7 @@ class ArchiveTabs:
             from retro_desk.ui.actions_view import ActionsView
 
             self._actions = ActionsView(self.store, self.editor_for, self.report_error,
-                                        parent=self.actions_tab)
+                                        parent=self.actions_tab, open_retro=self.open_retro)
             _place(self.actions_tab, self._actions)
         return self._actions
 

@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
         self._background_editors: dict[int, SessionEditor] = {}
-        self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error)
+        self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error,
+                                   self.open_session)
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
         self.left.currentChanged.connect(self._left_tab_changed)
 

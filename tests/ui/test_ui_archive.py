@@ -237,3 +237,13 @@ def test_import_folder_updates_the_open_retro_and_shows_the_new_copy(
     # The open retro goes on taking edits after it was replaced.
     window.editor.add(Learning("And one more here"))
     assert db_store.load_retro(open_id).learnings[-1].text == "And one more here"
+
+
+def test_enter_opens_the_retro_of_the_chosen_action(qtbot, window: MainWindow) -> None:
+    view = show_actions(qtbot, window)
+    other = next(r for r in view.model.rows if r.tracked.session_title == "Second retro")
+    view.table.selectRow(view.model.rows.index(other))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert window.editor is not None
+    assert window.editor.session_id == other.tracked.session_id
+    assert window.windowTitle().startswith("Second retro")
