@@ -431,7 +431,7 @@ def _printable(text: str) -> str:
 
 def _publish(db_path: Path, folder: Path, idents: list[str]) -> int:
     from retro_desk.archive.publish import PublishError, publish
-    from retro_desk.ui.export_documents import timeline_picture
+    from retro_desk.ui.archive_views import timeline_svg
 
     if not db_path.exists():
         raise CommandError(f"{db_path}: no Retro Desk database there; nothing to publish")
@@ -439,13 +439,8 @@ def _publish(db_path: Path, folder: Path, idents: list[str]) -> int:
     try:
         ids = [_find_session(store, ident) for ident in idents] or None
         _configure_language()
-
-        def svg(retro: Retro) -> bytes | None:
-            picture = timeline_picture(retro)
-            return None if picture is None else picture.svg
-
         try:
-            report = publish(store, folder, ids, svg)
+            report = publish(store, folder, ids, timeline_svg)
         except PublishError as error:
             raise CommandError(str(error)) from error
     finally:

@@ -8,6 +8,7 @@ publishing again touches nothing, and a changed retro changes its own folder and
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from retro_desk.archive.canonical import ArchivedRetro, from_file, from_store
+from retro_desk.archive.canonical import ArchivedRetro, from_store
 from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
 from retro_desk.markdown_export import escape_cell
 from retro_desk.model import Retro
-from retro_desk.session_file import SessionFileError
+from retro_desk.session_file import FORMAT
 from retro_desk.storage.archive import Synced, record_sync
 from retro_desk.storage.store import Store
 
@@ -108,18 +109,40 @@ def publish(
 
 
 def scan(folder: Path) -> dict[str, _Entry]:
-    """The retros already in `folder`, by uuid (a session file that cannot be read is left
-    out of the index, and its folder is not reused)."""
+    """The retros already in `folder`, by uuid, as the index lists them. Only the few fields
+    the index shows are read (the import checks a file fully); a file that is not a session
+    file is left out of the index, and its folder is not reused."""
     found: dict[str, _Entry] = {}
     for path in session_files(folder, name=SESSION_FILE):
-        try:
-            archived = from_file(path)
-        except SessionFileError:
-            continue
-        if archived is not None:
-            found.setdefault(archived.retro.session.uuid,
-                             _entry(path.parent.relative_to(folder).as_posix(), archived))
+        entry = _indexed(path, path.parent.relative_to(folder).as_posix())
+        if entry is not None:
+            found.setdefault(entry[0], entry[1])
     return found
+
+
+def _indexed(path: Path, name: str) -> tuple[str, _Entry] | None:
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return None
+    session = document.get("session")
+    if not isinstance(session, dict) or not isinstance(session.get("uuid"), str):
+        return None
+    actions = document.get("actions")
+    open_actions = sum(
+        1 for action in actions if isinstance(action, dict) and action.get("done") is not True
+    ) if isinstance(actions, list) else 0
+
+    def text(key: str, default: str = "") -> str:
+        value = session.get(key)
+        return value if isinstance(value, str) else default
+
+    return session["uuid"], _Entry(
+        folder=name, date=text("incident_date"), title=text("title"),
+        kind=text("kind", "own"), status=text("status", "draft"), open_actions=open_actions,
+    )
 
 
 def session_files(folder: Path, name: str | None = None) -> list[Path]:

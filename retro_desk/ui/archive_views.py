@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from retro_desk.editor import SessionEditor
+from retro_desk.model import Retro
 from retro_desk.storage import StorageError, Store
 
 if TYPE_CHECKING:
@@ -87,6 +88,19 @@ def _place(holder: QWidget, widget: QWidget) -> None:
     holder.setFocusProxy(widget)
 
 
+def timeline_svg(retro: Retro) -> bytes | None:
+    """The retro's timeline picture as SVG (None: no events), as the Markdown export draws it;
+    what `publish` is given to draw with, from the window and the command line alike."""
+    if not retro.timeline:
+        return None
+    from retro_desk.ui.export_documents import ensure_gui
+    from retro_desk.ui.timeline_picture import export_svg
+
+    ensure_gui()
+    svg: bytes = export_svg(retro.timeline, retro.session.timezone, retro.session.title)
+    return svg
+
+
 def ask_folder(parent: QWidget, title: str, start: str) -> str | None:
     """The folder to publish to (None: cancelled); tests replace this."""
     from PySide6.QtWidgets import QFileDialog
@@ -101,7 +115,6 @@ def publish_to_folder(
     """File ▸ Publish to folder…: every retro to the folder chosen (the last one offered
     first). Returns the folder, or None when nothing was published."""
     from retro_desk.archive.publish import PublishError, publish
-    from retro_desk.ui.export_documents import timeline_picture
 
     start = str(settings.value(PUBLISH_FOLDER_KEY, "") or "")
     chosen = ask_folder(parent, "Publish retros to folder", start)
@@ -110,12 +123,8 @@ def publish_to_folder(
     folder = Path(chosen)
     settings.setValue(PUBLISH_FOLDER_KEY, str(folder))
 
-    def svg(retro: Any) -> bytes | None:
-        picture = timeline_picture(retro)
-        return None if picture is None else picture.svg
-
     try:
-        report = publish(store, folder, picture=svg)
+        report = publish(store, folder, picture=timeline_svg)
     except (PublishError, StorageError) as error:
         message("Not published", str(error))
         return None
