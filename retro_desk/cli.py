@@ -105,6 +105,10 @@ def _archive_commands(command: Callable[[str, str], argparse.ArgumentParser]) ->
     )
     publishing.add_argument("folder", metavar="DIR")
     publishing.add_argument("ids", metavar="ID", nargs="*", help="the retros to publish")
+    publishing.add_argument(
+        "--force", action="store_true",
+        help="also replace retros changed in the folder since your last publish or import",
+    )
     actions = command("actions", "every action of every retro, overdue first")
     actions.add_argument("--open", action="store_true", help="only actions not yet done")
     actions.add_argument("--owner", metavar="NAME", help="only this person's actions")
@@ -416,7 +420,7 @@ ARCHIVE_COMMANDS = ("publish", "actions", "insights", "check")
 
 def _archive_command(db_path: Path, args: argparse.Namespace) -> int:
     if args.command == "publish":
-        return _publish(db_path, Path(args.folder), args.ids)
+        return _publish(db_path, Path(args.folder), args.ids, args.force)
     if args.command == "actions":
         return _actions(db_path, args.open, args.owner, args.json)
     if args.command == "insights":
@@ -429,7 +433,7 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
 
 
-def _publish(db_path: Path, folder: Path, idents: list[str]) -> int:
+def _publish(db_path: Path, folder: Path, idents: list[str], force: bool) -> int:
     from retro_desk.archive.publish import PublishError, publish
     from retro_desk.ui.archive_views import timeline_svg
 
@@ -440,13 +444,16 @@ def _publish(db_path: Path, folder: Path, idents: list[str]) -> int:
         ids = [_find_session(store, ident) for ident in idents] or None
         _configure_language()
         try:
-            report = publish(store, folder, ids, timeline_svg)
+            report = publish(store, folder, ids, timeline_svg, force)
         except PublishError as error:
             raise CommandError(str(error)) from error
     finally:
         store.close()
     for path in report.written:
         print(path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path)
+    for name in report.skipped:
+        print(f"skipped {_printable(name)}: changed in the folder since your last publish or"
+              " import", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     return 0
 

@@ -474,3 +474,47 @@ def test_insights_with_a_cache_read_again_only_what_changed(
     store.delete_session(ids[0])
     module.insights(store, cache)
     assert set(cache) == set(ids[1:])
+
+
+def test_publish_leaves_a_colleagues_newer_copy_alone_unless_forced(
+    store: Store, other: Store, tmp_path: Path
+) -> None:
+    folder, ours, theirs = published_pair(store, other, tmp_path)
+    SessionEditor(other, theirs).add(Learning("Published by a colleague"))
+    publish(other, folder, picture=fake_svg)
+    [path] = folder.glob("*/session.json")
+    colleagues = path.read_bytes()
+    # We publish without importing first: their work stays, and the report says so.
+    report = publish(store, folder, picture=fake_svg)
+    assert report.skipped == [path.parent.name]
+    assert path.read_bytes() == colleagues
+    assert "import the folder first" in report.summary()
+    # Once imported (it is updated here), publishing goes on as usual.
+    [outcome] = import_folder(store, folder)
+    assert outcome.kind == "updated"
+    SessionEditor(store, ours).add(Learning("Ours, after theirs"))
+    report = publish(store, folder, picture=fake_svg)
+    assert report.skipped == []
+    assert b"Ours, after theirs" in path.read_bytes()
+    assert b"Published by a colleague" in path.read_bytes()
+
+
+def test_after_a_conflict_force_publishes_the_merged_copy(
+    store: Store, other: Store, tmp_path: Path
+) -> None:
+    folder, ours, theirs = published_pair(store, other, tmp_path)
+    SessionEditor(other, theirs).add(Learning("Theirs"))
+    publish(other, folder, picture=fake_svg)
+    SessionEditor(store, ours).add(Learning("Ours"))
+    [outcome] = import_folder(store, folder)
+    assert outcome.kind == "conflict"
+    # Merged by hand here; the folder's copy is replaced only when asked to.
+    SessionEditor(store, ours).add(Learning("Theirs"))
+    assert publish(store, folder, picture=fake_svg).skipped
+    report = publish(store, folder, picture=fake_svg, force=True)
+    assert report.skipped == []
+    [path] = folder.glob("*/session.json")
+    texts = [item["text"] for item in json.loads(path.read_text())["learnings"]]
+    assert texts[-2:] == ["Ours", "Theirs"]
+    [again] = import_folder(other, folder)
+    assert again.kind == "updated"

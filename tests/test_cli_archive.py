@@ -172,3 +172,20 @@ def test_import_dir_refuses_while_a_window_has_the_database(cli: CLI) -> None:
     finally:
         lock.release()
     assert cli.run("import", str(folder)).stdout.startswith("unchanged")
+
+
+def test_publish_names_what_it_left_alone_and_force_replaces_it(cli: CLI) -> None:
+    cli.import_file(SAMPLE)
+    folder = cli.root / "archive"
+    cli.run("publish", str(folder))
+    [path] = folder.glob("*/session.json")
+    theirs = json.loads(path.read_text())
+    theirs["learnings"].append({"text": "A colleague's"})
+    path.write_text(json.dumps(theirs, indent=2))
+    result = cli.run("publish", str(folder))
+    assert result.returncode == 0
+    assert f"skipped {path.parent.name}" in result.stderr
+    assert "A colleague's" in path.read_text()
+    forced = cli.run("publish", str(folder), "--force")
+    assert forced.returncode == 0 and "skipped" not in forced.stderr
+    assert "A colleague's" not in path.read_text()

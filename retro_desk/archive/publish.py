@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from retro_desk.archive.canonical import ArchivedRetro, from_store
+from retro_desk.archive.canonical import ArchivedRetro, from_file, from_store
 from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
 from retro_desk.markdown_export import escape_cell
-from retro_desk.model import Retro
-from retro_desk.session_file import FORMAT
-from retro_desk.storage.archive import Synced, record_sync
+from retro_desk.model import Retro, Session
+from retro_desk.session_file import FORMAT, SessionFileError
+from retro_desk.storage.archive import Synced, record_sync, synced
 from retro_desk.storage.store import Store
 
 SESSION_FILE = "session.json"
@@ -47,13 +47,20 @@ class PublishReport:
     written: list[Path] = field(default_factory=list)
     retros: int = 0
     changed_retros: list[str] = field(default_factory=list)
+    # Folders left as they were: their copy changed since this database last published or
+    # imported it (someone else published since).
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         files = "1 file" if len(self.written) == 1 else f"{len(self.written)} files"
         retros = "1 retro" if self.retros == 1 else f"{self.retros} retros"
-        if not self.written:
-            return f"Published {retros} to {self.folder}: nothing changed"
-        return f"Published {retros} to {self.folder}: {files} written"
+        text = (f"Published {retros} to {self.folder}: nothing changed" if not self.written
+                else f"Published {retros} to {self.folder}: {files} written")
+        if self.skipped:
+            text += (f"; {len(self.skipped)} left as they were, changed in the folder since"
+                     " your last publish or import (import the folder first, or publish"
+                     " with --force to replace them)")
+        return text
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,13 @@ def publish(
     folder: Path,
     session_ids: Sequence[int] | None = None,
     picture: PictureMaker | None = None,
+    force: bool = False,
 ) -> PublishReport:
-    """Publish the retros named (every retro: None) to `folder`, and rewrite its index."""
+    """Publish the retros named (every retro: None) to `folder`, and rewrite its index.
+
+    A retro whose copy in the folder changed since this database last published or imported
+    it is left as it is (`skipped`), unless `force`: publishing must not quietly undo a
+    colleague's work that was never brought in."""
     if folder.exists() and not folder.is_dir():
         raise PublishError(f"{folder} is a file, not a folder")
     try:
@@ -82,16 +94,21 @@ def publish(
     except OSError as error:
         raise PublishError(f"cannot make {folder}: {error.strerror or error}") from error
     found = scan(folder)
-    ids = session_ids if session_ids is not None else [
-        s.id for s in store.list_sessions() if s.id is not None]
+    sessions = store.list_sessions() if session_ids is None else [
+        store.get_session(session_id) for session_id in session_ids]
     report = PublishReport(folder)
     taken = {entry.folder for entry in found.values()}
-    retros = sorted((from_store(store, session_id) for session_id in ids), key=_order)
-    for archived in retros:
+    # One retro in memory at a time; names for new folders given in a stable order.
+    for session in sorted(sessions, key=_order):
+        assert session.id is not None
+        archived = from_store(store, session.id)
         uuid = archived.retro.session.uuid
         existing = found.get(uuid)
         name = existing.folder if existing else _new_name(archived, taken, folder)
         taken.add(name)
+        if existing and not force and _changed_there(store, folder / name, archived):
+            report.skipped.append(name)
+            continue
         written = _write_retro(folder / name, archived, picture)
         report.written += written
         report.retros += 1
@@ -201,9 +218,24 @@ def _new_name(archived: ArchivedRetro, taken: set[str], folder: Path) -> str:
     return name
 
 
-def _order(archived: ArchivedRetro) -> tuple[str, str, str]:
-    session = archived.retro.session
+def _order(session: Session) -> tuple[str, str, str]:
     return (session.incident_date or "", session.title, session.uuid)
+
+
+def _changed_there(store: Store, target: Path, ours: ArchivedRetro) -> bool:
+    """Whether the folder's copy differs from ours and from what was last synced here."""
+    path = target / SESSION_FILE
+    try:
+        if path.read_bytes() == ours.text.encode("utf-8"):
+            return False
+        theirs = from_file(path)
+    except (OSError, SessionFileError):
+        return False  # nothing readable there to lose: publishing mends it
+    if theirs is None or theirs.content_hash == ours.content_hash:
+        return False
+    assert ours.retro.session.id is not None
+    base = synced(store, ours.retro.session.id)
+    return base is None or theirs.content_hash != base.content_hash
 
 
 def _entry(name: str, archived: ArchivedRetro) -> _Entry:

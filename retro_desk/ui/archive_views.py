@@ -129,6 +129,11 @@ def publish_to_folder(
         message("Not published", str(error))
         return None
     status(report.summary())
+    if report.skipped:
+        message("Some retros were left as they were",
+                "These changed in the folder since you last published or imported them;"
+                " File ▸ Import folder… brings those changes in first:\n\n"
+                + "\n".join(report.skipped))
     return folder
 
 
