@@ -518,3 +518,20 @@ def test_after_a_conflict_force_publishes_the_merged_copy(
     assert texts[-2:] == ["Ours", "Theirs"]
     [again] = import_folder(other, folder)
     assert again.kind == "updated"
+
+
+def test_an_unchanged_retro_keeps_its_write_up_and_a_missing_one_is_written(
+    store: Store, tmp_path: Path
+) -> None:
+    store.create_retro(sample())
+    folder = tmp_path / "archive"
+    publish(store, folder, picture=fake_svg)
+    [write_up] = folder.glob("*/README.md")
+    # As a colleague's machine drew it: other fonts, other blame-language rules.
+    write_up.write_text(write_up.read_text() + "\nDrawn elsewhere.\n")
+    assert publish(store, folder, picture=fake_svg).written == []
+    assert write_up.read_text().endswith("Drawn elsewhere.\n")
+    picture = write_up.parent / "timeline.svg"
+    picture.unlink()
+    report = publish(store, folder, picture=fake_svg)
+    assert picture in report.written and picture.is_file()

@@ -3,7 +3,8 @@
 Each retro's folder holds `session.json` (the canonical session file, which `retro-desk
 import DIR` reads back), `README.md` (the write-up, shown when the folder is opened on GitHub
 or GitLab) and `timeline.svg` (its picture). A file is written only when its bytes change, so
-publishing again touches nothing, and a changed retro changes its own folder and the index.
+publishing again touches nothing, and a changed retro changes its own folder and the index;
+a retro whose session file is unchanged keeps the write-up and picture it has.
 """
 
 from __future__ import annotations
@@ -252,6 +253,8 @@ def _entry(name: str, archived: ArchivedRetro) -> _Entry:
 
 def _write_retro(target: Path, archived: ArchivedRetro, picture: PictureMaker | None) -> list[Path]:
     retro = archived.retro
+    if _up_to_date(target, archived, picture is not None and bool(retro.timeline)):
+        return []
     svg = picture(retro) if picture is not None and retro.timeline else None
     markdown = markdown_document(retro, timeline_image=PICTURE if svg is not None else None)
     files = {SESSION_FILE: archived.text.encode("utf-8"), WRITE_UP: markdown.encode("utf-8")}
@@ -271,6 +274,18 @@ def _write_retro(target: Path, archived: ArchivedRetro, picture: PictureMaker | 
         stale.unlink()
         written.append(stale)
     return written
+
+
+def _up_to_date(target: Path, archived: ArchivedRetro, with_picture: bool) -> bool:
+    """The folder already holds this retro: its session file is byte for byte ours, and its
+    write-up (and picture) are there. They are then not drawn again: that is most of the
+    time of a publish, and a colleague's machine (fonts, blame-language rules) would draw them
+    a little differently, a change in git that says nothing."""
+    try:
+        same = (target / SESSION_FILE).read_bytes() == archived.text.encode("utf-8")
+    except OSError:
+        return False
+    return same and (target / WRITE_UP).is_file() and (target / PICTURE).is_file() == with_picture
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
