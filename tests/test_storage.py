@@ -110,15 +110,17 @@ def test_schema_has_plain_named_tables(memory: Store) -> None:
     tables = set(memory.db.table_names())
     search_index = {name for name in tables if "_fts" in name}  # tests/test_search.py
     assert tables - search_index == {
-        "sessions", "_sqlite_migrations", "agenda_templates", "archive_sync", *CHILD_TABLES
+        "sessions", "_sqlite_migrations", "agenda_templates", "archive_sync", "archive_copies",
+        *CHILD_TABLES
     }
     schema = memory.db.schema
     for table in CHILD_TABLES:
         assert f"CREATE TABLE {table}" in schema
         if table != "reflection_marks":
             assert f"CREATE INDEX {table}_by_session ON {table}(session_id, position)" in schema
-    # archive_sync (the last publish or import of each retro) goes with its retro too.
-    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES) + 1
+    # The archive's records of each retro (last publish or import, copies brought in beside
+    # it) go with their retro too.
+    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES) + 3
     assert "CHECK (kind IN ('own', 'external'))" in schema
     assert "CHECK (status IN ('draft', 'live', 'closed'))" in schema
     assert memory.db["events"].columns_dict.keys() >= {

@@ -14,7 +14,14 @@ from pathlib import Path
 from retro_desk.archive.canonical import ArchivedRetro, archived, from_file, from_store
 from retro_desk.archive.publish import session_files
 from retro_desk.session_file import SessionFileError
-from retro_desk.storage.archive import Synced, bring_in, record_sync, synced
+from retro_desk.storage.archive import (
+    Synced,
+    bring_in,
+    copy_of,
+    record_copy,
+    record_sync,
+    synced,
+)
 from retro_desk.storage.store import Store
 
 OUTCOMES = ("added", "updated", "unchanged", "conflict", "unreadable")
@@ -85,8 +92,15 @@ def import_one(store: Store, path: Path, theirs: ArchivedRetro, copy: bool) -> O
     if not they_changed:
         return Outcome("unchanged", path, session.title, here,
                        "changed here since the last publish; publish to share it")
+    copied = copy_of(store, here, theirs.content_hash)
+    if copied is not None:
+        return Outcome("conflict", path, session.title, here,
+                       f"changed here and in the folder; kept this one, the folder's copy"
+                       f" is retro {copied}")
     if copy:
+        folder_hash = theirs.content_hash
         new_id = _as_copy(store, theirs)
+        record_copy(store, here, folder_hash, new_id)
         return Outcome("conflict", path, session.title, here,
                        f"changed here and in the folder; kept this one, the folder's copy"
                        f" is now retro {new_id}")

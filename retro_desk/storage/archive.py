@@ -149,3 +149,18 @@ def tracked_actions(store: Store) -> list[TrackedAction]:
         )
         for row in rows
     ]
+
+
+def copy_of(store: Store, session_id: int, content_hash: str) -> int | None:
+    """The retro that a folder copy (by content) of retro `session_id` was brought in as."""
+    rows = _read(store, "SELECT copy_id FROM archive_copies WHERE session_id = ?"
+                 " AND content_hash = ?", [session_id, content_hash])
+    return None if not rows else int(str(rows[0][0]))
+
+
+def record_copy(store: Store, session_id: int, content_hash: str, copy_id: int) -> None:
+    with store.atomic():
+        store.db.execute(
+            "INSERT OR REPLACE INTO archive_copies (session_id, content_hash, copy_id)"
+            " VALUES (?, ?, ?)", [session_id, content_hash, copy_id],
+        )

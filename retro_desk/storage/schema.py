@@ -201,4 +201,17 @@ def m004_team_archive(db: Database) -> None:
         )
         """
     )
+    # A conflicting folder copy brought in beside a retro (`import DIR --copy`), so that the
+    # same copy is not brought in twice.
+    db.execute(
+        """
+        CREATE TABLE archive_copies (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            copy_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            UNIQUE (session_id, content_hash)
+        )
+        """
+    )
     db.execute("PRAGMA user_version = 4")
