@@ -3,6 +3,7 @@
 Usage:
     python3 tasks.py app [retro-desk arguments...]
     python3 tasks.py test [pytest arguments...]
+    python3 tasks.py bundle [PyInstaller arguments...]
 """
 
 from __future__ import annotations
@@ -47,8 +48,45 @@ def ensure_environment() -> Path:
     return python
 
 
+def bundle_command(python: Path, extra: list[str]) -> list[str]:
+    """PyInstaller building dist/retro-desk/: the app with its own Python and Qt, one folder."""
+    work = ROOT / "build" / "bundle"
+    command = [
+        str(python), "-m", "PyInstaller", "--noconfirm", "--onedir", "--name", "retro-desk",
+        "--distpath", str(ROOT / "dist"), "--workpath", str(work), "--specpath", str(work),
+        "--paths", str(ROOT),
+        # The data files go where retro_desk.paths looks for them in an installed package.
+        "--add-data", f"{ROOT / 'resources'}{os.pathsep}retro_desk/resources",
+    ]
+    # Qt modules the app never uses, which PySide6's hooks would otherwise carry along.
+    for module in ("QtNetwork", "QtQml", "QtQuick", "QtOpenGL", "QtDBus"):
+        command += ["--exclude-module", f"PySide6.{module}"]
+    if sys.platform == "darwin":
+        # A Retro Desk.app the Finder and the Dock show with the icon.
+        icon = ROOT / "resources" / "icons" / "retro-desk-512.png"
+        command += ["--windowed", "--icon", str(icon)]
+    elif os.name == "nt":
+        command += ["--icon", str(ROOT / "resources" / "icons" / "retro-desk-256.png")]
+    return [*command, *extra, str(ROOT / "retro_desk" / "__main__.py")]
+
+
+def bundle(python: Path, extra: list[str]) -> int:
+    result = subprocess.run(bundle_command(python, extra), cwd=ROOT)
+    if result.returncode != 0:
+        return result.returncode
+    folder = ROOT / "dist" / "retro-desk"
+    if "--distpath" not in extra and folder.is_dir():
+        # Qt's libraries are linked more than once: count each file, not each name.
+        size = sum(
+            path.stat().st_size for path in folder.rglob("*")
+            if path.is_file() and not path.is_symlink()
+        )
+        print(f"Built {folder} ({size / 2**20:.0f} MiB); run {folder / 'retro-desk'}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test"}:
+    if not argv or argv[0] not in {"app", "test", "bundle"}:
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -56,6 +94,8 @@ def main(argv: list[str]) -> int:
     except (subprocess.CalledProcessError, OSError) as error:
         print(f"tasks.py: setting up .venv failed: {error}", file=sys.stderr)
         return 1
+    if argv[0] == "bundle":
+        return bundle(python, argv[1:])
     if argv[0] == "app":
         command = [str(python), "-m", "retro_desk", *argv[1:]]
     else:

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Run and record blame-aware incident retrospectives.",
+        epilog=f"{PROG} [--db PATH] FILE opens a session file in the window, importing it first"
+        " unless its retro is already there.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     db_help = "the database file (default: $RETRO_DESK_DB, else the user data folder)"
@@ -53,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-when-ready",
         action="store_true",
         help="open the window with the most recent session and exit once it is painted",
+    )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Retro Desk to this desktop's applications (Linux: launcher entry, icon,"
+        " session file type), in the user's data folder",
+    )
+    parser.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove what --install-desktop-entry added",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -122,7 +135,12 @@ def _archive_commands(command: Callable[[str, str], argparse.ArgumentParser]) ->
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        arguments, file = split_file_argument(
+            sys.argv[1:] if argv is None else list(argv), _command_names(parser)
+        )
+        args = parser.parse_args(arguments)
+        args.open_file = file
         return _run(args)
     except UsageError as error:
         _fail(str(error))
@@ -148,6 +166,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def split_file_argument(argv: list[str], commands: set[str]) -> tuple[list[str], str | None]:
+    """`retro-desk [--db PATH] FILE` opens FILE in the window: the arguments without FILE, and
+    FILE. A first word that names a command stays a command."""
+    skip = False
+    for index, argument in enumerate(argv):
+        if skip:
+            skip = False
+        elif argument == "--db":
+            skip = True
+        elif argument == "--":
+            rest = argv[index + 1:]
+            return (argv[:index], rest[0]) if len(rest) == 1 else (argv, None)
+        elif not argument.startswith("-") or argument == "-":
+            if argument in commands or _mistyped_command(argument):
+                return argv, None
+            return argv[:index] + argv[index + 1:], argument
+    return argv, None
+
+
+def _mistyped_command(argument: str) -> bool:
+    """A bare word that is no file ("lis"): argparse names the commands it could be."""
+    return not any(char in argument for char in "./\\") and not Path(argument).exists()
+
+
 def _is_file_error(error: Exception) -> bool:
     """A session file that cannot be read: a message of its own, not an unexpected problem."""
     # Only a command that imported session_file can raise its errors.
@@ -157,15 +206,20 @@ def _is_file_error(error: Exception) -> bool:
 
 def _run(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
-    if args.command is not None:
+    if args.command is not None or args.install_desktop_entry or args.uninstall_desktop_entry:
         # `launch.run` paused the garbage collector for the window's start; not needed here.
         gc.enable()
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        if args.command is not None or args.open_file is not None:
+            raise UsageError("--install-desktop-entry and --uninstall-desktop-entry stand alone")
+        return _desktop_entry(install=args.install_desktop_entry)
     if args.command is None:
         from retro_desk.ui.app import run_app
 
         # The window loads the rules once it is on screen: nothing before needs them.
+        file = Path(args.open_file) if args.open_file is not None else None
         return int(run_app(db_path, exit_when_ready=args.exit_when_ready,
-                           configure_language=_configure_language))
+                           configure_language=_configure_language, open_file=file))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":
@@ -179,6 +233,37 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ARCHIVE_COMMANDS:
         return _archive_command(db_path, args)
     raise UsageError(f"unknown command {args.command!r}")
+
+
+def _desktop_entry(install: bool) -> int:
+    """Put the launcher entry, icons and session file type in the user's data folder (or take
+    them out again): where a freedesktop.org desktop (GNOME, KDE, ...) looks for them."""
+    import platformdirs
+
+    from retro_desk import desktop_entry
+
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        raise CommandError(
+            "desktop entries are for Linux desktops; on macOS and Windows use the bundle"
+            " built by 'python3 tasks.py bundle' (see the README's Install section)"
+        )
+    data_home = Path(platformdirs.user_data_dir())
+    try:
+        if install:
+            written = desktop_entry.install(data_home, desktop_entry.launcher_command())
+        else:
+            written = desktop_entry.uninstall(data_home)
+    except OSError as error:
+        where = error.filename or data_home
+        raise CommandError(f"cannot write {where}: {error.strerror or error}") from error
+    for path in written:
+        print(path)
+    if install:
+        print(f"Retro Desk is in your applications; it opens {desktop_entry.MIME_TYPE} files"
+              " (.json session files)", file=sys.stderr)
+    else:
+        print(f"Removed {len(written)} files", file=sys.stderr)
+    return 0
 
 
 def _configure_language() -> list[str]:

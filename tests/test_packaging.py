@@ -1,4 +1,5 @@
-"""The built wheel works on its own: resources inside the installed package, the command runs."""
+"""The built wheel works on its own: resources inside the installed package, the command runs,
+the window opens, a PDF is drawn and the desktop entry points at the installed program."""
 
 from __future__ import annotations
 
@@ -86,6 +87,8 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env.pop("RETRO_DESK_DB", None)
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     probe = (
@@ -124,3 +127,19 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
         env=env,
     )
     assert json.loads(exported) == json.loads(sample.read_text(encoding="utf-8"))
+
+    # The window opens on it and is painted; a PDF is drawn (Qt's fonts and plugins found).
+    _run([str(script), "--db", str(db), "--exit-when-ready"], cwd=elsewhere, env=env)
+    pdf = elsewhere / "retro.pdf"
+    _run([str(script), "--db", str(db), "export", output.split()[-1], "--format", "pdf",
+          "-o", str(pdf)], cwd=elsewhere, env=env)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+    if sys.platform.startswith("linux"):
+        # The launcher entry starts this installed program, whatever PATH the desktop has.
+        _run([str(script), "--install-desktop-entry"], cwd=elsewhere, env=env)
+        entry = tmp_path / "data" / "applications" / "org.retrodesk.RetroDesk.desktop"
+        assert f"Exec={script} %f\n" in entry.read_text(encoding="utf-8")
+        icon = tmp_path / "data" / "icons" / "hicolor" / "48x48" / "apps"
+        assert (icon / "org.retrodesk.RetroDesk.png").read_bytes() == (
+            CHECKOUT_RESOURCES / "icons" / "retro-desk-48.png").read_bytes()

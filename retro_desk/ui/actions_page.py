@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Action
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.list_page import (
     DecoratingDelegate,
     Index,
@@ -191,7 +192,8 @@ class ActionsPage(PhasePage):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegate(DecoratingDelegate(context, self.table))
-        self.table.setAccessibleName("Actions")
+        describe(self.table, "Actions", "Every follow-up; Space marks the selected one done, F2"
+                 " edits, Delete removes")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -199,6 +201,8 @@ class ActionsPage(PhasePage):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setWordWrap(True)
+        # Tab leaves the table, as it does the timeline's; the arrows move between cells.
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setStyleSheet("QTableView::item { padding: 4px 2px; }")
         self.table.verticalHeader().hide()
@@ -232,7 +236,8 @@ class ActionsPage(PhasePage):
         self.parking.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.parking.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.parking.setStyleSheet("QListView::item { padding: 4px 0px; }")
-        self.parking.setAccessibleName("Parking lot review")
+        describe(self.parking, "Parking lot review", "Topics parked during the retro, to turn"
+                 " into actions or let go")
 
         work = QWidget(self)
         work_column = QVBoxLayout(work)
@@ -257,7 +262,7 @@ class ActionsPage(PhasePage):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.setTabOrder(self.entry, self.table)
+        tab_order(self.table, self.entry, self.parking)
 
     # -- slots -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from retro_desk.editor import SessionEditor
@@ -44,8 +44,19 @@ class ArchiveTabs:
         tabs.setTabToolTip(tabs.indexOf(self.actions_tab), "Every action of every retro")
         tabs.addTab(self.insights_tab, "Insights")
         tabs.setTabToolTip(tabs.indexOf(self.insights_tab), "How retros go, month by month")
+        # Four tabs are wider than the panel was: the window makes room for them (see
+        # `tabs_width`); made narrower still, they shorten their names rather than hide some
+        # behind scroll arrows.
+        tabs.setUsesScrollButtons(False)
+        tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs = tabs
         self._actions: ActionsView | None = None
         self._insights: InsightsPage | None = None
+
+    def tabs_width(self) -> int:
+        """The width at which every tab's name shows whole."""
+        bar = self.tabs.tabBar()
+        return sum(bar.tabSizeHint(index).width() for index in range(bar.count())) + 4
 
     @property
     def actions(self) -> ActionsView:

@@ -29,6 +29,7 @@ from retro_desk.model import CATEGORIES, CATEGORY_TITLES, PHASE_TITLES, Action, 
 from retro_desk.questions import phase_prompt, questions_for
 from retro_desk.timefmt import format_duration, sort_key
 from retro_desk.ui.feelings_tally import FeelingsTally
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.opening_page import ground_rules
 from retro_desk.ui.rationality_page import clock
 from retro_desk.ui.timeline_picture import TimelinePicture
@@ -112,6 +113,7 @@ class FeelingsView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Feelings round")
         self.tally = FeelingsTally(self)
         sized(self.tally, BODY_PX)
         self.rest = plain_label(self)
@@ -163,6 +165,7 @@ class ItemList(Page):
 
     def __init__(self, parent: QWidget, nouns: tuple[str, str], newest: bool = True) -> None:
         super().__init__(parent)
+        self.setAccessibleName(nouns[1].capitalize())
         self.nouns = nouns
         self.newest = newest
         self._layout = QVBoxLayout(self)
@@ -231,6 +234,7 @@ class RotiView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
         self.rows = plain_label(self)
         self.notes = plain_label(self)
@@ -264,6 +268,7 @@ class TimelineView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Timeline")
         self.picture = TimelinePicture(self)
         sized(self.picture, PICTURE_PX)
         self.picture.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -289,6 +294,7 @@ class RationalityView(Page):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Decision point")
         self.event_text = plain_label(self)
         self.question = plain_label(self, BODY_PX, bold=True)
         self.question.setForegroundRole(QPalette.ColorRole.Link)
@@ -338,6 +344,7 @@ class AudienceWindow(QWidget):
         self.main = main
         self.zoom = 1.0
         self.setWindowTitle("Retro Desk — audience")
+        self.setWindowIcon(app_icon())
         self.setAccessibleName("Audience window")
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.setAutoFillBackground(True)
@@ -367,6 +374,7 @@ class AudienceWindow(QWidget):
         self.decision = RationalityView(self)
         self.learnings = ItemList(self, ("learning", "learnings"))
         actions = Page(self)
+        actions.setAccessibleName("Actions and parking lot")
         self.actions = ItemList(actions, ("action", "actions"))
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)

@@ -31,6 +31,7 @@ from retro_desk.editor import Change, SessionEditor
 from retro_desk.export import markdown_document
 from retro_desk.files import write_atomic
 from retro_desk.model import ROTI_RANGE
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
@@ -64,7 +65,8 @@ class RotiPanel(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setObjectName("roti")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setAccessibleName("ROTI vote: keys 1 to 5")
+        describe(self, "ROTI vote: keys 1 to 5", "Return on time invested: each key from 1 to 5"
+                 " records a vote")
         grid = QGridLayout(self)
         self.buttons: dict[int, QPushButton] = {}
         self.counts: dict[int, QLabel] = {}
@@ -116,9 +118,10 @@ class ClosePage(PhasePage):
         self.average.setAccessibleName("ROTI average")
         self.remove_vote_button = QPushButton("Remove last vote", self)
         self.remove_vote_button.clicked.connect(self.remove_last_vote)
+        self.remove_vote_button.setAccessibleDescription("Takes back the vote recorded last")
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText("Closing words, and anything to follow up…")
-        self.notes.setAccessibleName("Closing notes")
+        describe(self.notes, "Closing notes", "Closing words, and anything to follow up")
         self.notes.setTabChangesFocus(True)
         self.notes.installEventFilter(self)
         self.notes.textChanged.connect(self._typed)
@@ -132,15 +135,16 @@ class ClosePage(PhasePage):
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setAccessibleName("Markdown preview")
+        describe(self.preview, "Markdown preview", "The retro as its Markdown export will read")
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._preview_stale = True
         self.export_button = QPushButton("Export Markdown…", self)
         self.export_button.clicked.connect(self.export_markdown)
+        self.export_button.setAccessibleDescription("Writes the Markdown document to a file")
         self.export_message = QLabel(self)
         self.export_message.setWordWrap(True)
         self.export_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_message.setAccessibleName("Export result")
+        describe(self.export_message, "Export result", "Where the last export was written")
 
         left = QWidget(self)
         left_column = QVBoxLayout(left)
@@ -169,7 +173,7 @@ class ClosePage(PhasePage):
         splitter.addWidget(right)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.setTabOrder(self.roti, self.notes)
+        tab_order(self.roti, self.remove_vote_button, self.notes, self.preview, self.export_button)
 
     @staticmethod
     def _heading(text: str, parent: QWidget) -> QLabel:

@@ -23,6 +23,7 @@ from retro_desk import timeline_csv
 from retro_desk.model import Event, Session
 from retro_desk.timefmt import TimeInputError, local_display
 from retro_desk.timeline_csv import CsvRow, TimelineCsv
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.theme import current_palette
 
 Index = QModelIndex | QPersistentModelIndex
@@ -116,7 +117,8 @@ class CsvImportDialog(QDialog):
         self.model = CsvRowsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Rows to import")
+        describe(self.table, "Rows to import", "Every row of the file as it will be added, with"
+                 " what is wrong in a row that cannot be")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
@@ -133,6 +135,10 @@ class CsvImportDialog(QDialog):
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.reread_button = QPushButton("&Read the file again", self)
         self.reread_button.setToolTip("After fixing the file in another program")
+        self.import_button.setAccessibleDescription("Adds the rows to the timeline; Ctrl+Z in the"
+                                                    " window takes them out again")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleDescription("Closes this preview; nothing is imported")
         buttons.addButton(self.reread_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -44,6 +44,7 @@ from retro_desk.editor import Change
 from retro_desk.feelings_tally import tally
 from retro_desk.language import find_blame
 from retro_desk.model import Feeling, Participant
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.feelings_tally import BLAME_HEADING, CORE_HEADING, FeelingsTally
 from retro_desk.ui.flow_layout import FlowLayout
 from retro_desk.ui.fonts import relative_font
@@ -176,7 +177,8 @@ class FeelingsPage(PhasePage):
         self._build_entry_row()
         self.tally = FeelingsTally(self)
         self.entries = QListWidget(self)
-        self.entries.setAccessibleName("Feelings recorded, most recent first")
+        describe(self.entries, "Feelings recorded, most recent first",
+                 "Every entry of this round; Delete removes the selected one")
         self.entries.setItemDelegate(_EntryDelegate(self.entries))
         self.entries.setWordWrap(True)
         self.entries.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -187,6 +189,7 @@ class FeelingsPage(PhasePage):
         tally_scroll.setWidget(self.tally)
         tally_scroll.setWidgetResizable(True)
         tally_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        describe(tally_scroll, "Feelings tally", "How many times each word was picked")
         right = QWidget(self)
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
@@ -204,8 +207,7 @@ class FeelingsPage(PhasePage):
         layout.addLayout(self.entry_row)
         layout.addWidget(self.name_blame, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.hint)
-        self.setTabOrder(self.words, self.note)
-        self.setTabOrder(self.note, self.attribute)
+        tab_order(self.chip_area, tally_scroll, self.entries, self.words, self.note, self.attribute)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -237,6 +239,7 @@ class FeelingsPage(PhasePage):
         self.chip_area = QScrollArea(self)
         self.chip_area.setWidgetResizable(True)
         self.chip_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        describe(self.chip_area, "Feeling words to pick", "Tab to a word, Space picks it")
         holder = QWidget(self.chip_area)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -286,10 +289,10 @@ class FeelingsPage(PhasePage):
     def _build_entry_row(self) -> None:
         self.words = WordsLine([word.word for word in self.context.vocabulary], self)
         self.words.setPlaceholderText("Feeling words, separated by commas")
-        self.words.setAccessibleName("Feeling words")
+        describe(self.words, "Feeling words", "Words separated by commas; Enter records the entry")
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("Note (optional)")
-        self.note.setAccessibleName("Note")
+        describe(self.note, "Note", "Optional words with the feelings; Enter records the entry")
         self.attribute = QCheckBox("&Attribute to speaker", self)
         self.attribute.setToolTip("Store this entry with the speaker's name; off by default")
         self.attribute.toggled.connect(self._show_speaker)

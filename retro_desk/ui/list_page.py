@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFocusEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Learning, ParkingItem
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 
@@ -152,6 +153,10 @@ class TextItemsModel(QAbstractListModel):
         return self.context.guard(lambda: editor.update(item, text=text)) is not None
 
 
+# What a screen reader calls each list (its entry line is named by its placeholder).
+LIST_NAMES = {"parking_lot": "Parking lot", "learnings": "Learnings"}
+
+
 class TextListPanel(QWidget):
     """Texts with a quick-entry line: Enter adds, F2 or double-click edits, Delete removes."""
 
@@ -180,15 +185,14 @@ class TextListPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.view.setAccessibleName(placeholder.rstrip("…."))
+        describe(self.view, LIST_NAMES.get(part, part), "F2 or a double click edits the selected"
+                 " item; Delete removes it")
         delete_action(self.view, self.remove_selected)
         self.entry = QLineEdit(self)
         self.entry.setPlaceholderText(placeholder)
-        self.entry.setAccessibleName(placeholder.rstrip("…."))
+        describe(self.entry, placeholder.rstrip("…."), "Type and press Enter to add it to the list")
         self.entry.returnPressed.connect(self.add_entry)
         context.decorate_text(self.entry)
-        # A label's mnemonic (the side panel's "&Parking lot") lands in the entry line.
-        self.setFocusProxy(self.entry)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
@@ -204,6 +208,11 @@ class TextListPanel(QWidget):
 
     def focus_entry(self) -> None:
         self.entry.setFocus()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        # The panel given the focus (a found phrase revealed) hands it to the entry line. Not
+        # a focus proxy: Tab would go to the proxy on entering the panel, never to the list.
+        self.entry.setFocus(event.reason())
 
     def add_entry(self) -> None:
         text = self.entry.text().strip()

@@ -32,9 +32,11 @@ from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
+from retro_desk.ui.accessible import tab_order
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
 from retro_desk.ui.archive_views import ArchiveTabs, import_folder_into, publish_to_folder
 from retro_desk.ui.fonts import rescale_all
+from retro_desk.ui.identity import app_icon
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.pages import PageBook, page_type
 from retro_desk.ui.phase_stepper import PhaseStepper, PromptLabel
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.context.report_error = self.report_error
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
+        self.later(lambda: self.setWindowIcon(app_icon()))
         self.audience = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.sessions, "Retros")
         self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
+        self.left.setTabToolTip(0, "Every retro; Ctrl+F filters them")
         self._background_editors: dict[int, SessionEditor] = {}
         self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error,
                                    self.open_session)
@@ -191,11 +195,16 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.left.setMinimumWidth(140)
+        self.left.setMinimumWidth(max(140, self.archive.tabs_width()))
         self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab reads the window as the eye does: the list on the left, the page, the side."""
+        tab_order(self.left.tabBar(), self.sessions, self.search_tab, self.stack, self.side)
 
     def _prepare_text_field(self, widget: QWidget) -> None:
         """Every field a person types into: no length cap, and blame language highlighted."""
@@ -215,6 +224,7 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(self._search)
             self.search_tab.setFocusProxy(self._search)
+            self._order_tabs()
         return self._search
 
     def _left_tab_changed(self, index: int) -> None:
@@ -254,6 +264,7 @@ class MainWindow(QMainWindow):
         """Make a phase page the first time it is needed, showing the open retro."""
         page = page_type(phase)(self.context, self)
         self.stack.addWidget(page)
+        self._order_tabs()
         if self.editor is not None:
             page.set_editor(self.editor)
         return page
@@ -771,7 +782,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         else:
             # Most of the width for the session itself; the list and the notes are glanced at.
-            self.splitter.setSizes([210, 790, 280])
+            self.splitter.setSizes([max(210, self.archive.tabs_width()), 790, 280])
         if self.zoom() != 1.0:
             self.set_zoom(self.zoom())
 

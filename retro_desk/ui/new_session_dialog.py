@@ -41,6 +41,7 @@ from retro_desk.templates import (
     with_builtins,
 )
 from retro_desk.timefmt import is_valid_zone
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.template_dialog import TemplateNameDialog
 
@@ -93,25 +94,32 @@ class NewSessionDialog(QDialog):
         self.setWindowTitle("New retro")
         self.title = QLineEdit(self)
         self.title.setPlaceholderText("e.g. Checkout outage, 20 November")
+        describe(self.title, "Title", "What the retro is about, as the list of retros shows it")
         self.kind = QComboBox(self)
         for key, label in KIND_CHOICES:
             self.kind.addItem(label, key)
+        describe(self.kind, "Kind", "Our own incident, or someone else's public one to study")
         self.incident_date = QDateEdit(self)
         self.incident_date.setCalendarPopup(True)
         self.incident_date.setDisplayFormat("yyyy-MM-dd")
+        describe(self.incident_date, "Incident date", "The day the incident began, year-month-day")
         today = date.today()
         self.incident_date.setDate(QDate(today.year, today.month, today.day))
         self.timezone = QComboBox(self)
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         self.timezone.setCurrentText(local_zone_name())
+        describe(self.timezone, "Time zone", "The zone the timeline's times are read in")
         self.facilitator = QLineEdit(self)
+        describe(self.facilitator, "Facilitator", "Who runs the retro")
         self.participants = QPlainTextEdit(self)
         self.participants.setPlaceholderText("One person a line: Name, role")
+        describe(self.participants, "Participants", "One person a line: name, role")
         self.participants.setTabChangesFocus(True)
         self.participants.setFixedHeight(90)
         self.summary = QPlainTextEdit(self)
         self.summary.setPlaceholderText("What happened, in two or three sentences")
+        describe(self.summary, "Summary", "What happened, in two or three sentences")
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(70)
         attach_highlighter(self.summary)
@@ -120,6 +128,7 @@ class NewSessionDialog(QDialog):
             "One link a line: the public incident report, status page, write-ups"
         )
         self.source_links.setTabChangesFocus(True)
+        describe(self.source_links, "Source links", "One link a line: reports, status pages")
         self.source_links.setFixedHeight(60)
         self.agenda = QTableWidget(0, 2, self)
         self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
@@ -128,10 +137,16 @@ class NewSessionDialog(QDialog):
         self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda.verticalHeader().setVisible(False)
+        # Tab goes on to the minutes and the buttons; the arrows move between the phases.
+        self.agenda.setTabKeyNavigation(False)
+        describe(self.agenda, "Agenda", "The phases in order with their minutes; Alt+Up and"
+                 " Alt+Down move the selected phase")
         up = QPushButton("Move &up", self)
         down = QPushButton("Move d&own", self)
         up.clicked.connect(lambda: self.move_phase(-1))
         down.clicked.connect(lambda: self.move_phase(1))
+        up.setAccessibleDescription("Moves the selected phase earlier (Alt+Up)")
+        down.setAccessibleDescription("Moves the selected phase later (Alt+Down)")
         QShortcut(QKeySequence("Alt+Up"), self.agenda, lambda: self.move_phase(-1))
         QShortcut(QKeySequence("Alt+Down"), self.agenda, lambda: self.move_phase(1))
         self.total = QLabel(self)
@@ -139,7 +154,7 @@ class NewSessionDialog(QDialog):
         self.error.setStyleSheet("color: #8a1010")
         self.error.setWordWrap(True)
         self.template = QComboBox(self)
-        self.template.setAccessibleName("Agenda template")
+        describe(self.template, "Agenda template", "The agenda a new retro starts from")
         self.save_template_button = QPushButton("Sa&ve as template…", self)
         self.save_template_button.setToolTip("Keep this agenda, as it is now, to start retros from")
         self.delete_template_button = QPushButton("De&lete template", self)
@@ -169,6 +184,9 @@ class NewSessionDialog(QDialog):
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Start retro")
+        self.ok_button.setAccessibleDescription("Creates the retro and opens it")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleDescription("Closes this dialog; nothing is created")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -192,6 +210,10 @@ class NewSessionDialog(QDialog):
         )
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # Tab goes down the dialog as it reads; the minutes of each phase follow the agenda.
+        self._after_agenda: tuple[QWidget, ...] = (up, down, buttons)
+        tab_order(self.source_links, self.template, self.save_template_button,
+                  self.delete_template_button, self.agenda, *self._after_agenda)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)
         self._load_templates(FOR_KIND["own"].name)
@@ -289,8 +311,10 @@ class NewSessionDialog(QDialog):
         minutes.setRange(1, 240)
         minutes.setValue(max(1, item.planned_seconds // 60))
         minutes.setSuffix(" min")
+        describe(minutes, f"{item.title} minutes", f"Minutes planned for {item.title}")
         minutes.valueChanged.connect(self._update_total)
         self.agenda.setCellWidget(row, 1, minutes)
+        tab_order(self.agenda, *self._after_agenda)
 
     def agenda_items(self) -> list[AgendaItem]:
         items = []

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from retro_desk.paths import resource
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.page import PageContext, PhasePage
 
 
@@ -25,7 +26,7 @@ class OpeningPage(PhasePage):
         self.rules = QTextBrowser(self)
         self.rules.setOpenLinks(False)
         self.rules.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self.rules.setAccessibleName("Ground rules")
+        describe(self.rules, "Ground rules", "How this retro runs, read together at the start")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

@@ -24,6 +24,7 @@ from retro_desk.model import CATEGORIES, Event
 from retro_desk.questions import questions_for
 from retro_desk.reflection import Place
 from retro_desk.timefmt import local_display, sort_key
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
 
@@ -68,7 +69,8 @@ class _AnswerCard(QFrame):
         self.questions.setTextFormat(Qt.TextFormat.PlainText)
         self.answer = QPlainTextEdit(self)
         self.answer.setTabChangesFocus(True)
-        self.answer.setAccessibleName(f"{title} answer")
+        describe(self.answer, f"{title} answer", f"The group's answer to the {title.lower()}"
+                 " questions for this decision point")
         self.answer.setPlaceholderText("Answer in the group's own words…")
         self.answer.textChanged.connect(self._text_changed)
         layout = QVBoxLayout(self)
@@ -132,7 +134,8 @@ class RationalityPage(PhasePage):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.decisions = QListWidget(self)
-        self.decisions.setAccessibleName("Decision points")
+        describe(self.decisions, "Decision points", "The decision points of the timeline;"
+                 " choose one to answer its questions")
         self.decisions.setWordWrap(True)
         self.decisions.setSpacing(4)
         self.decisions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -145,6 +148,7 @@ class RationalityPage(PhasePage):
         self.event_text.setWordWrap(True)
         self.event_text.setTextFormat(Qt.TextFormat.PlainText)
         self.event_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.event_text.setAccessibleDescription("The decision point's event, as recorded")
         self.external_note = QLabel(EXTERNAL_NOTE, self)
         self.external_note.setWordWrap(True)
         self.external_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.page import PageContext
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class ReflectionPanel(QWidget):
         self.editor: SessionEditor | None = None
         self.findings: list[LocatedFinding] = []
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Language reflection findings")
+        describe(self.list, "Language reflection findings", "Blame phrases found in this retro;"
+                 " Enter shows one where it was typed, R, N and O mark it")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._jump)
         self.setFocusProxy(self.list)  # Alt+L lands in the findings

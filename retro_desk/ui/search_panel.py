@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from retro_desk.reflection import Place
 from retro_desk.storage import StorageError
 from retro_desk.storage.search import QueryError, RetroMatches, SearchHit, SearchResults
+from retro_desk.ui.accessible import describe
 
 Index = QModelIndex | QPersistentModelIndex
 Search = Callable[[str, bool], SearchResults]
@@ -187,7 +188,7 @@ class SearchPanel(QWidget):
         self.query = QLineEdit(self)
         self.query.setPlaceholderText('Search all retros: words, "a phrase", prefix*')
         self.query.setClearButtonEnabled(True)
-        self.query.setAccessibleName("Search all retros")
+        describe(self.query, "Search all retros", 'Words, "a phrase" or a prefix*; Enter searches')
         self.private = QCheckBox("&Include my private notes", self)
         self.private.setToolTip("Private notes are never shown on the audience window")
         self.message = QLabel(self)
@@ -197,7 +198,7 @@ class SearchPanel(QWidget):
         self.view = _ResultsView(self)
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
-        self.view.setAccessibleName("Search results")
+        describe(self.view, "Search results", "Matches grouped by retro; Enter opens one there")
         self.view.setUniformRowHeights(False)
         self.view.setWordWrap(True)
         self.view.setExpandsOnDoubleClick(False)

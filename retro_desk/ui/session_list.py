@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
 
 from retro_desk.model import Session
+from retro_desk.ui.accessible import describe
 
 KIND_LABELS = {"own": "own", "external": "external"}
 
@@ -102,12 +103,13 @@ class SessionList(QWidget):
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter retros…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter retros")
+        describe(self.filter, "Filter retros", "Shows the retros whose title has these words; Enter"
+                 " opens the first")
         self.filter.textChanged.connect(self._filter)
         self.filter.returnPressed.connect(self._open_first)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Retros")
+        describe(self.view, "Retros", "Every retro, most recent first; Enter opens the selected")
         self.view.setWordWrap(True)
         self.view.setSpacing(2)
         # Every row is two lines: the view need not measure each one to lay the list out.

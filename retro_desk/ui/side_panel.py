@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QW
 
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import ParkingItem
+from retro_desk.ui.accessible import describe
 from retro_desk.ui.list_page import TextListPanel
 from retro_desk.ui.page import PageContext
 from retro_desk.ui.reflection_panel import ReflectionPanel
@@ -14,7 +15,7 @@ from retro_desk.ui.reflection_panel import ReflectionPanel
 IDLE_SAVE_MS = 800
 
 
-def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
+def section(title: str, body: QWidget, parent: QWidget, buddy: QWidget | None = None) -> QWidget:
     box = QWidget(parent)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 4, 0, 0)
@@ -24,7 +25,7 @@ def section(title: str, body: QWidget, parent: QWidget) -> QWidget:
     label.setFont(font)
     # Qt's mnemonic focuses a buddy only if the buddy itself takes focus: a panel that hands
     # its focus on (to an entry line, a list) would be passed over, so point at that widget.
-    label.setBuddy(body.focusProxy() or body)
+    label.setBuddy(buddy or body.focusProxy() or body)
     layout.addWidget(label)
     layout.addWidget(body, 1)
     return box
@@ -38,7 +39,7 @@ class PrivateNotes(QPlainTextEdit):
         self.context = context
         self.editor: SessionEditor | None = None
         self.setPlaceholderText("Only you see these notes.")
-        self.setAccessibleName("Private notes")
+        describe(self, "Private notes", "Only you see these; never shown on the audience window")
         self.setTabChangesFocus(True)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -85,11 +86,11 @@ class SidePanel(QWidget):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…")
+        self.parking = TextListPanel(context, ParkingItem, "parking_lot", "Park a topic…", self)
         self.notes = PrivateNotes(context, self)
         self.reflection = ReflectionPanel(context, self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(section("&Parking lot", self.parking, splitter))
+        splitter.addWidget(section("&Parking lot", self.parking, splitter, self.parking.entry))
         splitter.addWidget(section("Private &notes (not shared)", self.notes, splitter))
         splitter.addWidget(section("&Language reflection", self.reflection, splitter))
         layout = QVBoxLayout(self)

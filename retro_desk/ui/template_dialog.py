@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.templates import MAX_NAME_LENGTH, TemplateError, clean_name
+from retro_desk.ui.accessible import describe
 
 
 class TemplateNameDialog(QDialog):
@@ -30,6 +31,7 @@ class TemplateNameDialog(QDialog):
         self.name = QLineEdit(self)
         self.name.setMaxLength(MAX_NAME_LENGTH)
         self.name.setPlaceholderText("e.g. Short review, long timeline")
+        describe(self.name, "Name", "The template's name, as the new retro dialog lists it")
         self.agenda = QLabel(summary, self)
         self.agenda.setWordWrap(True)
         self.agenda.setTextFormat(Qt.TextFormat.PlainText)
@@ -40,6 +42,9 @@ class TemplateNameDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setAccessibleDescription("Keeps this agenda under the name")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleDescription("Closes this dialog; nothing is saved")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()

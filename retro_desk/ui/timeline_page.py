@@ -44,6 +44,7 @@ from retro_desk.editor import Change
 from retro_desk.model import Event
 from retro_desk.reflection import Place
 from retro_desk.timefmt import TimeInputError, parse_quick_time
+from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.page import PageContext, PhasePage
 from retro_desk.ui.theme import current_palette
 from retro_desk.ui.timeline_model import (
@@ -203,7 +204,8 @@ class TimelinePage(PhasePage):
         self.table = _TimelineView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegate(_TextDelegate(context.decorate_text, self.table))
-        self.table.setAccessibleName("Timeline")
+        describe(self.table, "Timeline", "Every event in the order it happened; F2 or Enter edits"
+                 " the selected one, Delete removes it")
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
@@ -228,10 +230,12 @@ class TimelinePage(PhasePage):
 
         self.entry = QLineEdit(self)
         self.entry.setPlaceholderText(ENTRY_EXAMPLE)
-        self.entry.setAccessibleName("Add an event")
+        describe(self.entry, "Add an event", "A time, then who did what; Enter adds it")
         context.decorate_text(self.entry)
         self.decision_box = QCheckBox("Decision point", self)
         self.learned_box = QCheckBox("Learned later", self)
+        self.decision_box.setAccessibleDescription("The next event added is a decision point")
+        self.learned_box.setAccessibleDescription("The next event added was only learned later")
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -258,6 +262,7 @@ class TimelinePage(PhasePage):
         self.split.addWidget(self.table)
         # The table is the work: the picture may be dragged out of the way, the table not.
         self.split.setCollapsible(1, False)
+        tab_order(self.picture, self.table, self.entry, self.decision_box, self.learned_box)
         self.split.setSizes([240, 360])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)

@@ -62,6 +62,8 @@ EXPORT_FONT_PX = 16
 EXPORT_LANES = 5
 EXPORT_PIXEL_RATIO = 2
 TOOLTIP_EVENTS = 12
+# Events a screen reader is told of in the picture's description; the table has all of them.
+SPOKEN_EVENTS = 40
 
 
 def text_metrics(font: QFont) -> TextMetrics:
@@ -350,7 +352,10 @@ class TimelinePicture(QScrollArea):
         self._zoom = 1.0
         self._layout = layout_timeline([], self._tz, 100, text_metrics(self.font()))
         self.legend = _Legend(self)
+        self.legend.setAccessibleName("Legend: a dot for an event, a diamond for a decision point,"
+                                      " an open triangle for a fact learned later")
         self.canvas = _Canvas(self)
+        self.canvas.setAccessibleName("Timeline events on a time axis")
         self.setWidget(self.canvas)
         self.setWidgetResizable(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -464,12 +469,39 @@ class TimelinePicture(QScrollArea):
         self._laid_out_for = self._inputs()
 
     def _describe(self) -> None:
+        """Tell assistive technology, in words, what the picture shows of the timeline now."""
+        self.setAccessibleDescription(self.spoken_text())
+
+    def spoken_text(self) -> str:
+        """The events in view as sentences, with counts: the picture for someone who cannot
+        see it (what a screen reader reads as the picture's description)."""
         layout = self._layout
+        if not layout.markers:
+            return "No events yet"
+        left = self.horizontalScrollBar().value()
+        right = left + self.viewport().width()
+        shown = [marker.key for marker in layout.markers if left <= marker.x <= right]
+        events = {event.key: event for event in self._events}
+        decisions = sum(marker.decision for marker in layout.markers)
+        later = sum(marker.learned_later for marker in layout.markers)
+        counts = (f"{len(layout.markers)} events, {decisions} decision points, {later} learned"
+                  f" later; {len(shown)} in view")
         grouped = sum(len(group.keys) for group in layout.groups)
-        self.setAccessibleDescription(
-            f"{len(layout.markers)} events, {len(layout.labels)} labelled"
-            + (f", {grouped} in groups: zoom in to see them" if grouped else "")
-        )
+        if grouped:
+            counts += f", {grouped} of them grouped: zoom in (+) to see them"
+        sentences = [self._spoken_event(events[key]) for key in shown[:SPOKEN_EVENTS]
+                     if key in events]
+        if len(shown) > SPOKEN_EVENTS:
+            sentences.append(f"and {len(shown) - SPOKEN_EVENTS} more: the timeline table"
+                             " lists every event")
+        return ". ".join([counts, *sentences]) + "."
+
+    def _spoken_event(self, event: Event) -> str:
+        when = local_display(event.at, self._tz, with_date=False)[:5]
+        actor = f"{one_line(event.actor)}: " if event.actor.strip() else ""
+        marks = ", decision point" * event.decision_point + ", learned later" * (
+            event.learned_later)
+        return f"{when} {actor}{one_line(event.description).rstrip('.')}{marks}"
 
     # -- zoom and scroll -------------------------------------------------------------------
 
@@ -502,6 +534,8 @@ class TimelinePicture(QScrollArea):
 
     def _scrolled(self, *_value: int) -> None:
         self.view_changed.emit(self._zoom, self.scroll_fraction())
+        if not self._laying_out:
+            self._describe()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         key, bar = event.key(), self.horizontalScrollBar()
