@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -14,22 +13,12 @@ from retro_desk.language import (
     find_blame_each,
 )
 from retro_desk.model import Event, Retro
+from retro_desk.textref import Place, text_ref
 from retro_desk.timefmt import TimeInputError, local_display
 
 # What the group did with a finding; "open" is never stored.
 STATES: tuple[str, ...] = ("open", "reframed", "named_feeling")
 STATE_LABELS = {"open": "open", "reframed": "reframed", "named_feeling": "kept as a named feeling"}
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a text lives in a retro: enough to jump there and to name it to a person."""
-
-    part: str
-    ref: str
-    field: str
-    phase: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -164,12 +153,6 @@ def render_markdown(summary: ReflectionSummary) -> str:
         if count:
             lines.append(f"| {category_title(category)} | {count} |")
     return "\n".join(lines) + "\n"
-
-
-def text_ref(text: str) -> str:
-    """Items without a key of their own are named by their text, which survives export and
-    import (row ids do not); an edited text is a new finding, so its mark rightly lapses."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _clock(at: str, tz: str) -> str:

@@ -4,7 +4,6 @@ each text on its own finds."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from retro_desk.language import (
     Rule,
     RuleSet,
     builtin_rules,
-    configure,
+    configured,
     find_blame,
     find_blame_each,
 )
@@ -34,13 +33,6 @@ SENTENCES = [
     for kind in ("flag", "pass")
     for sentence in section.get(kind, [])
 ]
-
-
-@pytest.fixture(autouse=True)
-def builtin_configuration() -> Iterator[None]:
-    configure(None)
-    yield
-    configure(None)
 
 
 def sample_retro() -> Retro:
@@ -107,14 +99,16 @@ def test_the_exported_reflection_counts_every_finding() -> None:
 
 
 def test_a_phrase_cut_between_two_texts_is_found_in_neither() -> None:
-    texts = ["In hindsight they should", "have known; it was obviously", "careless of them"]
+    texts = ["In hindsight they should", "have known; it was obviously", "wrong and careless"]
     assert [find_blame(text) for text in texts] == find_blame_each(texts)
     assert find_blame(" ".join(texts)) != []
     assert [[f.phrase for f in findings] for findings in find_blame_each(texts)] == [
         [],
-        ["obviously"],
+        [],
         ["careless"],
     ]
+    # Together, the second text's "obviously" is followed by what it calls obvious.
+    assert "obviously" in [f.phrase for f in find_blame(" ".join(texts))]
 
 
 def test_the_next_text_does_not_change_what_ends_a_text() -> None:
@@ -186,8 +180,8 @@ def test_a_caller_changing_its_findings_changes_nothing_remembered() -> None:
     assert find_blame_each(texts) == [find_blame(texts[0])] * 2 != [[], []]
 
 
-def test_configure_forgets_findings_made_with_other_rules(tmp_path: Path) -> None:
-    texts = ["a yolo push", "the root cause"]
+def test_configured_rules_forget_findings_made_with_other_rules(tmp_path: Path) -> None:
+    texts = ["a yolo push", "the root cause was human error"]
     path = tmp_path / "blame_rules.toml"
     path.write_text(
         'silence = ["root-cause"]\n\n[[rule]]\nid = "yolo"\ncategory = "choice"\n'
@@ -196,7 +190,10 @@ def test_configure_forgets_findings_made_with_other_rules(tmp_path: Path) -> Non
     )
     builtin = [[f.rule_id for f in found] for found in find_blame_each(texts)]
     assert builtin == [[], ["root-cause"]]
-    assert configure(path) == []
-    assert [[f.rule_id for f in found] for found in find_blame_each(texts)] == [["yolo"], []]
-    configure(None)
+    with configured(path) as warnings:
+        assert warnings == []
+        assert [[f.rule_id for f in found] for found in find_blame_each(texts)] == [
+            ["yolo"],
+            ["human-error"],
+        ]
     assert [[f.rule_id for f in found] for found in find_blame_each(texts)] == builtin

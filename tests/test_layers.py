@@ -36,3 +36,21 @@ def test_only_storage_talks_to_sqlite() -> None:
         and imported_modules(p) & {"sqlite3", "sqlite_utils"}
     ]
     assert offenders == []
+
+
+def test_storage_never_imports_the_blame_modules() -> None:
+    """Storage sits below the language reflection: it names places in a retro with the neutral
+    retro_desk.textref, not with anything that matches blame."""
+    offenders = []
+    for path in (PACKAGE / "storage").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules = (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )
+            offenders += [
+                f"{path.name}: {module}" for module in modules
+                if module.startswith(("retro_desk.language", "retro_desk.reflection"))
+            ]
+    assert offenders == []

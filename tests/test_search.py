@@ -27,7 +27,8 @@ from retro_desk.model import (
     Session,
 )
 from retro_desk.paths import resource
-from retro_desk.reflection import Place, retro_texts
+from retro_desk.reflection import retro_texts
+from retro_desk.textref import Place
 from retro_desk.storage import StorageError, Store
 from retro_desk.storage.schema import SCHEMA_VERSION, migrations
 from retro_desk.storage.search import (

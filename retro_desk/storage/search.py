@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from retro_desk.model import Session
-from retro_desk.reflection import Place, text_ref
+from retro_desk.textref import Place, text_ref
 from retro_desk.timefmt import TimeInputError, zone
 
 if TYPE_CHECKING:

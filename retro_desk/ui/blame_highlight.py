@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import islice
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QHelpEvent,
     QInputMethodEvent,
@@ -54,6 +54,8 @@ class BlameHighlighter(QSyntaxHighlighter):
         self._stale = True
         self.findings: list[Finding] = []
         self._ends: list[int] = []
+        # The edits since the findings were made, to tell a moved finding from a new one.
+        self._edits: list[tuple[int, int, int]] = []
         # The document comes after the change notice, so the notice runs before Qt's own
         # handler, which highlights the changed blocks at once and must see new findings.
         super().__init__(None)
@@ -61,16 +63,55 @@ class BlameHighlighter(QSyntaxHighlighter):
         document.contentsChange.connect(self._changed)
         self.setDocument(document)
 
-    def _changed(self) -> None:
+    def _changed(self, position: int, removed: int, added: int) -> None:
+        if not self._stale:
+            self._edits.clear()
         self._stale = True
+        self._edits.append((position, removed, added))
 
     def _refresh(self) -> None:
         # Once per edit, not per block: reading the whole text for every block of a 1 MB
         # paste took over a minute.
         if self._stale:
             self._stale = False
+            edited = [(position, position + added) for position, _, added in self._edits]
+            before = self._moved_by_edits(self.findings)
             self.findings = self._find(self.document().toPlainText())
             self._ends = [finding.end for finding in self.findings]
+            # A finding can come or go away from the edit: "Clearly …" becomes hindsight once
+            # the next line says what was clear. Qt repaints the edited blocks itself.
+            changed = {
+                span
+                for span in before ^ {(finding.start, finding.end) for finding in self.findings}
+                if not any(low <= span[0] and span[1] <= high for low, high in edited)
+            }
+            if changed:
+                QTimer.singleShot(0, self, lambda: self._repaint(changed))
+
+    def _moved_by_edits(self, findings: list[Finding]) -> set[tuple[int, int]]:
+        """Where the findings of the text before the edits are in the text after them."""
+        spans = {(finding.start, finding.end) for finding in findings}
+        for position, removed, added in self._edits:
+            shift = added - removed
+            spans = {
+                (start + shift, end + shift) if start >= position + removed else (start, end)
+                for start, end in spans
+                if not (start < position + removed and end > position)
+            }
+        self._edits.clear()
+        return spans
+
+    def _repaint(self, spans: set[tuple[int, int]]) -> None:
+        document = self.document()
+        if document is None:
+            return
+        size = document.characterCount()
+        blocks = {document.findBlock(min(point, size - 1)).blockNumber()
+                  for start, end in spans for point in (start, max(start, end - 1))}
+        for number in sorted(blocks):
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._refresh()

@@ -46,7 +46,7 @@ from retro_desk.ui.theme import THEMES, apply_theme
 from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import Place
+    from retro_desk.textref import Place
     from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import CATEGORIES, Event
 from retro_desk.questions import questions_for
-from retro_desk.reflection import Place
+from retro_desk.textref import Place
 from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font

@@ -22,7 +22,8 @@ from retro_desk.ui.accessible import describe
 from retro_desk.ui.page import PageContext
 
 if TYPE_CHECKING:
-    from retro_desk.reflection import LocatedFinding, Place
+    from retro_desk.reflection import LocatedFinding
+    from retro_desk.textref import Place
 
 # Findings are recomputed for the whole retro, so a burst of typing is matched once.
 REFRESH_MS = 400

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from retro_desk.reflection import Place
+from retro_desk.textref import Place
 from retro_desk.storage import StorageError
 from retro_desk.storage.search import QueryError, RetroMatches, SearchHit, SearchResults
 from retro_desk.ui.accessible import describe

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from retro_desk.editor import Change
 from retro_desk.model import Event
-from retro_desk.reflection import Place
+from retro_desk.textref import Place
 from retro_desk.timefmt import TimeInputError, parse_quick_time
 from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.page import PageContext, PhasePage

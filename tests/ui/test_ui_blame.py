@@ -23,11 +23,14 @@ def test_text_field_highlights_as_you_type(qtbot) -> None:
     highlighter = attach(edit)
     assert isinstance(highlighter, BlameHighlighter)
     qtbot.keyClicks(edit, "Clearly the on-call engineer")
-    assert formats_in_block(edit, 0) == [(0, 7)]
+    # "Clearly" alone claims nothing yet: only what follows makes it hindsight.
+    assert formats_in_block(edit, 0) == []
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.keyClicks(edit, "failed to notice it.")
     # The phrase's subject is on the line before: found across the line break.
     assert [f.category for f in highlighter.findings] == ["hindsight", "counterfactual"]
+    # The line above is painted again too, now that its "Clearly" is a finding.
+    qtbot.waitUntil(lambda: formats_in_block(edit, 0) == [(0, 7)])
     assert formats_in_block(edit, 1) == [(0, len("failed to notice"))]
     # Nothing is rewritten: the text is what was typed.
     assert edit.toPlainText() == "Clearly the on-call engineer\nfailed to notice it."
@@ -37,9 +40,9 @@ def test_highlight_goes_when_the_phrase_goes(qtbot) -> None:
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
     attach(edit)
-    qtbot.keyClicks(edit, "it was obviously")
+    qtbot.keyClicks(edit, "she was careless")
     assert formats_in_block(edit, 0)
-    for _ in range(len("obviously")):
+    for _ in range(len("careless")):
         qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     assert formats_in_block(edit, 0) == []
 

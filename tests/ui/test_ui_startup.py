@@ -195,7 +195,8 @@ def test_the_users_rules_load_after_the_paint_and_before_any_highlighting(
     rules.write_text(USER_RULES, encoding="utf-8")
     window = MainWindow(db_store, clock=clock, settings=settings, defer_until_painted=True)
     qtbot.addWidget(window)
-    try:
+    # configured() puts back the rules in use before, whatever the window configured.
+    with language.configured(None):
         # As run_app does: first in the line of after-paint work.
         window.later(lambda: report_rule_warnings(window, language.configure(rules), None),
                      first=True)
@@ -210,8 +211,6 @@ def test_the_users_rules_load_after_the_paint_and_before_any_highlighting(
                         and bool(highlighters(notes)[0].findings))
         # The user's own rule is in force for the very first highlighting.
         assert [f.rule_id for f in highlighters(notes)[0].findings] == ["yolo", "should-have"]
-    finally:
-        language.configure(None)
 
 
 def test_a_read_only_notice_is_not_covered_by_a_rules_warning(
