@@ -1,9 +1,11 @@
-"""Set up a virtual environment with all Retro Desk needs, then open the app or run the tests.
+"""Set up a virtual environment with all Retro Desk needs, then open the app, run the tests
+or run the checks.
 
 Usage:
     python3 tasks.py app [retro-desk arguments...]
     python3 tasks.py test [pytest arguments...]
     python3 tasks.py bundle [PyInstaller arguments...]
+    python3 tasks.py lint        ruff, mypy (strict, the Qt layer too), import-linter's layers
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def bundle(python: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "bundle"}:
+    if not argv or argv[0] not in {"app", "test", "lint", "bundle"}:
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -94,6 +96,8 @@ def main(argv: list[str]) -> int:
     except (subprocess.CalledProcessError, OSError) as error:
         print(f"tasks.py: setting up .venv failed: {error}", file=sys.stderr)
         return 1
+    if argv[0] == "lint":
+        return lint(python)
     if argv[0] == "bundle":
         return bundle(python, argv[1:])
     if argv[0] == "app":
@@ -101,6 +105,27 @@ def main(argv: list[str]) -> int:
     else:
         command = [str(python), "-m", "pytest", *argv[1:]]
     return subprocess.run(command, cwd=ROOT).returncode
+
+
+LINTS = (
+    ("ruff", ["-m", "ruff", "check", "retro_desk", "tests", "benchmarks", "docs", "tasks.py"]),
+    ("mypy", ["-m", "mypy"]),
+    ("import-linter", ["-c", "from importlinter.cli import lint_imports_command as c; c()"]),
+)
+
+
+def lint(python: Path) -> int:
+    """Every check, each named as it runs; the status is 1 if any failed."""
+    failed = []
+    for name, arguments in LINTS:
+        print(f"== {name}", flush=True)
+        if subprocess.run([str(python), *arguments], cwd=ROOT).returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"tasks.py lint: failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("tasks.py lint: all checks passed")
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,16 @@ from retro_desk.storage.lock import InstanceLock  # noqa: E402
 
 STORAGE_CHILD = ROOT / "benchmarks" / "crash_child.py"
 WINDOW_CHILD = ROOT / "benchmarks" / "crash_child_window.py"
-# Storage kills fall anywhere from the child's start-up (opening a just-crashed file) to well
-# into its edits; window kills come after the window is up, which takes a variable while.
-STORAGE_KILL_AFTER = (0.05, 1.2)
-WINDOW_KILL_AFTER = (0.1, 3.0)
+# Kills are placed by progress, not by time, so that a slow (loaded) machine moves them as it
+# moves the child: most trials kill a child once it has reported a random number of edits, a
+# random fraction of an edit later (mid-commit, mid-paste); a few kill it while it is still
+# starting, opening a just-crashed file. Window kills come after a number of stored edits.
+STORAGE_STARTUP_KILLS = 0.15
+STORAGE_STARTUP_KILL_AFTER = (0.05, 0.6)
+STORAGE_KILL_AFTER_EDITS = (1, 300)
+WINDOW_KILL_AFTER_EDITS = (1, 60)
+# Up to about one edit's time past the count, so the kill lands inside the next edit.
+WITHIN_EDIT = (0.0, 0.03)
 READY_TIMEOUT = 120.0
 
 
@@ -56,6 +63,7 @@ class Trial:
     seed: int
     killed_after: float
     reported: int
+    aimed: int = 0  # the kill came after this many reports (0: while the child was starting)
     lost: int = 0
     held: str = ""
     problems: list[str] = field(default_factory=list)
@@ -97,12 +105,15 @@ def new_database(path: Path) -> int:
 
 
 def run_until_killed(
-    command: list[str], env: dict[str, str], kill_after: float, from_ready: bool, log: Path
+    command: list[str], env: dict[str, str], log: Path, *, reports: Callable[[str], bool],
+    after_reports: int | None = None, after_seconds: float = 0.0,
 ) -> tuple[list[str], int | None, float]:
-    """Run a child, SIGKILL it `kill_after` seconds after its start (or its `ready` line).
+    """Run a child and SIGKILL it `after_seconds` after its `after_reports`-th report line
+    (a line for which `reports` is true), or, with no count, `after_seconds` after its start.
 
     Returns every whole line it wrote (those in the pipe when it died included), its exit
-    status, and the seconds from its start to the kill.
+    status, and the seconds from its start to the kill. A child that writes nothing for
+    READY_TIMEOUT seconds is killed too (the caller sees it reported too little).
     """
     started = time.monotonic()
     with open(log, "ab") as errors:
@@ -111,22 +122,29 @@ def run_until_killed(
     assert child.stdout is not None
     fd = child.stdout.fileno()
     data = bytearray()
-    deadline = None if from_ready else started + kill_after
-    limit = started + READY_TIMEOUT
+    seen = 0
+    deadline = started + after_seconds if after_reports is None else None
+    quiet_limit = started + READY_TIMEOUT
     while True:
         now = time.monotonic()
-        if deadline is None and (b"ready\n" in data or now > limit):
-            deadline = now + kill_after
-        if deadline is not None and now >= deadline:
+        if deadline is not None and now >= deadline or now > quiet_limit:
             break
         # Waiting on the pipe, with a timeout: the child is never paced by the parent.
-        wait = (deadline if deadline is not None else limit) - now
+        wait = (deadline if deadline is not None else quiet_limit) - now
         readable, _, _ = select.select([fd], [], [], max(wait, 0.0))
-        if readable:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break  # the child ended on its own
-            data += chunk
+        if not readable:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break  # the child ended on its own
+        whole_before = data.count(b"\n")
+        data += chunk
+        quiet_limit = time.monotonic() + READY_TIMEOUT
+        if deadline is None and after_reports is not None:
+            lines = data.split(b"\n")[whole_before:-1]
+            seen += sum(1 for line in lines if reports(line.decode("utf-8", "replace")))
+            if seen >= after_reports:
+                deadline = time.monotonic() + after_seconds
     killed_at = time.monotonic() - started
     if child.poll() is None:
         os.kill(child.pid, signal.SIGKILL)
@@ -136,6 +154,14 @@ def run_until_killed(
     text = data.decode("utf-8", errors="replace")
     lines = text.split("\n")[:-1]  # a last line without its newline was never fully written
     return lines, status, killed_at
+
+
+def is_storage_report(line: str) -> bool:
+    return line.split(" ", 1)[0].isdigit()
+
+
+def is_window_report(line: str) -> bool:
+    return line.startswith("done ")
 
 
 def integrity(path: Path) -> str:
@@ -190,11 +216,15 @@ def storage_trial(
     rng: random.Random, env: dict[str, str], log: Path, run_app: bool,
 ) -> tuple[Trial, dict[str, Any]]:
     command = [sys.executable, str(STORAGE_CHILD), "--db", str(path), "--seed", str(seed)]
+    aimed = 0 if rng.random() < STORAGE_STARTUP_KILLS else rng.randint(*STORAGE_KILL_AFTER_EDITS)
     lines, status, killed_at = run_until_killed(
-        command, env, rng.uniform(*STORAGE_KILL_AFTER), from_ready=False, log=log
+        command, env, log, reports=is_storage_report, after_reports=aimed or None,
+        after_seconds=rng.uniform(*(WITHIN_EDIT if aimed else STORAGE_STARTUP_KILL_AFTER)),
     )
-    reported = sum(1 for line in lines if line.split(" ", 1)[0].isdigit())
-    trial = Trial("storage", number, seed, killed_at, reported)
+    reported = sum(1 for line in lines if is_storage_report(line))
+    trial = Trial("storage", number, seed, killed_at, reported, aimed)
+    if reported < aimed:
+        trial.problems.append(f"the child stopped after {reported} of {aimed} edits; see {log}")
     if status != -signal.SIGKILL:
         trial.problems.append(f"the child ended by itself (status {status}); see {log}")
     check = integrity(path)
@@ -329,12 +359,16 @@ def run_window_trials(folder: Path, trials: int, seed: int, echo: bool = False) 
                    str(WINDOW_CHILD)]
         trial_env = dict(env, RETRO_DESK_CRASH_DB=str(path), RETRO_DESK_CRASH_SEED=str(trial_seed))
         log = folder / "window-child.log"
+        aimed = rng.randint(*WINDOW_KILL_AFTER_EDITS)
         lines, status, killed_at = run_until_killed(
-            command, trial_env, rng.uniform(*WINDOW_KILL_AFTER), from_ready=True, log=log
+            command, trial_env, log, reports=is_window_report, after_reports=aimed,
+            after_seconds=rng.uniform(*WITHIN_EDIT),
         )
         edits = parse_window_lines(lines)
         done = sum(1 for edit in edits if edit.done)
-        trial = Trial("window", number, trial_seed, killed_at, done)
+        trial = Trial("window", number, trial_seed, killed_at, done, aimed)
+        if done < aimed:
+            trial.problems.append(f"the window stopped after {done} of {aimed} edits; see {log}")
         if "ready" not in lines:
             trial.problems.append(f"the window never became ready; see {log}")
         if status != -signal.SIGKILL:
@@ -366,7 +400,7 @@ def totals(results: list[Trial]) -> str:
     reported = sum(trial.reported for trial in results)
     lost = sum(trial.lost for trial in results)
     failed = sum(1 for trial in results if not trial.ok)
-    mid_edit = sum(1 for trial in results if trial.reported)
+    mid_edit = sum(1 for trial in results if trial.aimed)
     return (f"{len(results)} trials ({mid_edit} killed after edits began), {reported} edits "
             f"reported committed, {lost} lost, {failed} failed")
 

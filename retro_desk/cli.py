@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from retro_desk import __version__
 from retro_desk.paths import resolve_db_path, user_config_dir
-from retro_desk.storage import NotFound, StorageError, Store
+from retro_desk.storage import DuplicateSession, NotFound, StorageError, Store
 from retro_desk.storage.errors import OlderDatabase
 from retro_desk.storage.lock import InstanceLock
 
@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window with the most recent session and exit once it is painted",
     )
     parser.add_argument(
+        "--safe",
+        action="store_true",
+        help="open every retro on its first phase (if one will not open where it was left)",
+    )
+    parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
         help="add Retro Desk to this desktop's applications (Linux: launcher entry, icon,"
@@ -80,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export", "export a session as Markdown, JSON, HTML or PDF")
     export.add_argument("id", metavar="ID", help="the session's ID (or UUID)")
     export.add_argument("--format", choices=FORMATS, default="md")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically); - is standard output")
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE even if it is read-only (it stays read-only)")
 
     importing = command(
         "import", "import a session file (prints the new session's ID), or every session"
@@ -219,11 +227,12 @@ def _run(args: argparse.Namespace) -> int:
         # The window loads the rules once it is on screen: nothing before needs them.
         file = Path(args.open_file) if args.open_file is not None else None
         return int(run_app(db_path, exit_when_ready=args.exit_when_ready,
-                           configure_language=_configure_language, open_file=file))
+                           configure_language=_configure_language, open_file=file,
+                           safe=args.safe))
     if args.command == "list":
         return _list(db_path, args.json)
     if args.command == "export":
-        return _export(db_path, args.id, args.format, args.output)
+        return _export(db_path, args.id, args.format, args.output, args.force)
     if args.command == "import":
         return _import(db_path, Path(args.file), args.copy)
     if args.command == "search":
@@ -325,9 +334,22 @@ def _find_session(store: Store | None, ident: str) -> int:
     raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
 
 
-def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
+def _export(
+    db_path: Path, ident: str, fmt: str, output: str | None, force: bool = False
+) -> int:
+    if output == "-":
+        output = None
     if fmt == "pdf" and output is None:
         raise UsageError("a PDF needs a file: add -o FILE")
+    if output is not None:
+        from retro_desk.files import UnsafeTarget, check_target
+
+        try:
+            # Before anything is read or drawn: a refused target costs the user nothing.
+            check_target(Path(output), force=force, protected=[db_path])
+        except UnsafeTarget as error:
+            hint = " (add --force to replace it; it stays read-only)" if error.forceable else ""
+            raise CommandError(f"cannot write {output}: {error.strerror}{hint}") from error
     store = _open_for_reading(db_path)
     session_id = _find_session(store, ident)
     assert store is not None
@@ -339,7 +361,7 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
 
         target = Path(output) if output else None
         try:
-            text = export_document(retro, fmt, target)
+            text = export_document(retro, fmt, target, force=force)
         except OSError as error:
             raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
         if text is not None:
@@ -352,7 +374,7 @@ def _export(db_path: Path, ident: str, fmt: str, output: str | None) -> int:
     from retro_desk.files import write_atomic
 
     try:
-        write_atomic(Path(output), text.encode("utf-8"))
+        write_atomic(Path(output), text.encode("utf-8"), force=force, protected=[db_path])
     except OSError as error:
         raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
     return 0
@@ -386,7 +408,13 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
                 "add --copy to import a second copy"
             )
         retro.session.uuid = str(uuid.uuid4())
-    session_id = store.create_retro(retro)
+    try:
+        session_id = store.create_retro(retro)
+    except DuplicateSession as error:
+        # Another import of the same file finished between the check above and this one.
+        raise CommandError(
+            f"{file}: {error}; add --copy to import a second copy"
+        ) from error
     print(session_id)
     return 0
 
@@ -454,20 +482,22 @@ def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
 
     if not db_path.exists():
         raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
-    lock = InstanceLock(db_path)
+    # The file is checked before the lock is taken: a refused file gets no .lock beside it.
+    store = Store.open(db_path)
     try:
-        locked = lock.acquire()
-    except OSError as error:
-        raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
-    try:
-        if not locked:
-            # The window would go on showing a timeline without these events.
-            raise CommandError(
-                f"{db_path} is open in a Retro Desk window; import there (File ▸ Import"
-                " timeline CSV…) or close the window first"
-            )
-        store = Store.open(db_path)
+        lock = InstanceLock(db_path, holder="import-timeline")
         try:
+            # Another import-timeline holds the lock for a moment only: wait for it.
+            locked = lock.acquire(wait_for_commands=30.0)
+        except OSError as error:
+            raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
+        try:
+            if not locked:
+                # The window would go on showing a timeline without these events.
+                raise CommandError(
+                    f"{db_path} is open in a Retro Desk window ({lock.holder()}); import"
+                    " there (File ▸ Import timeline CSV…) or close the window first"
+                )
             session_id = _find_session(store, ident)
             session = store.get_session(session_id)
             try:
@@ -478,9 +508,9 @@ def _import_timeline(db_path: Path, ident: str, file: Path) -> int:
                 raise CommandError(f"{file}: {timeline.problem_summary()}")
             added = store.add_items(session_id, timeline.events)
         finally:
-            store.close()
+            lock.release()
     finally:
-        lock.release()
+        store.close()
     noun = "event" if len(added) == 1 else "events"
     print(f"Added {len(added)} {noun} to session {session_id} ({session.title!r})")
     return 0

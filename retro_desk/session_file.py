@@ -145,6 +145,11 @@ def loads(raw: bytes | str) -> Retro:
         ) from error
     except RecursionError as error:
         raise SessionFileError("", "not valid JSON: nested too deeply") from error
+    except ValueError as error:
+        # Python refuses to read integers of more than 4,300 digits.
+        raise SessionFileError(
+            "", "not valid JSON for Retro Desk: a number of more than 4,300 digits"
+        ) from error
     return from_document(document)
 
 
@@ -262,6 +267,8 @@ def _agenda_item(obj: dict[str, Any], path: str) -> AgendaItem:
     for key, value in (("planned_seconds", planned), ("spent_seconds", spent)):
         if value < 0:
             raise SessionFileError(f"{path}.{key}", "must not be negative")
+        if value > MAX_SECONDS:
+            raise SessionFileError(f"{path}.{key}", f"at most {MAX_SECONDS:,} seconds")
     title = _optional(obj, "title", path, str, None)
     return AgendaItem(
         phase=phase,
@@ -330,6 +337,9 @@ def _closing(obj: dict[str, Any]) -> Closing:
     return Closing(roti=list(votes), notes=_text(obj, "notes", path))
 
 
+# What a timer or spin box can show of a planned or spent time (Qt's int).
+MAX_SECONDS = 2**31 - 1
+
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list",
                dict: "an object"}
 
@@ -341,6 +351,16 @@ def _check_type(value: Any, expected: type, path: str) -> Any:
         raise SessionFileError(
             path, f"expected {_TYPE_NAMES[expected]}, found {_json_type(value)}"
         )
+    if expected is int and not -(2**63) <= value < 2**63:
+        raise SessionFileError(path, "a number too large to store (more than 64 bits)")
+    if expected is str and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = value[error.start]
+            raise SessionFileError(
+                path, f"holds a lone surrogate (\\u{ord(bad):04x}), which is not text"
+            ) from error
     return value
 
 

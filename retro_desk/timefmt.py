@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from retro_desk.model import Event
@@ -13,6 +13,44 @@ from retro_desk.model import Event
 
 class TimeInputError(ValueError):
     """A time a person typed or a file holds that cannot be read."""
+
+
+# The one range of instants the app accepts, at every entry (a JSON or CSV import, the quick-add
+# line, an in-place edit, the retro's details): every instant in it can be shown in any time
+# zone and have its local day, and the days either side, computed. Python's datetime ends at
+# 0001-01-01 and 9999-12-31, and a zone moves an instant by up to a day.
+EARLIEST = datetime(1, 1, 3, tzinfo=UTC)
+LATEST = datetime(9999, 12, 29, 23, 59, 59, 999999, tzinfo=UTC)
+EARLIEST_DAY = EARLIEST.date()
+LATEST_DAY = LATEST.date()
+RANGE_TEXT = "0001-01-03 to 9999-12-29 (UTC)"
+
+
+def checked_instant(value: datetime, text: str) -> datetime:
+    """`value` (aware) if it lies in the accepted range; TimeInputError naming it if not."""
+    offset = value.utcoffset() or timedelta(0)
+    try:
+        utc = value.replace(tzinfo=None) - offset
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST.replace(tzinfo=None) <= utc <= LATEST.replace(tzinfo=None):
+        raise TimeInputError(f"{_shown(text)} is outside the times Retro Desk can show"
+                             f" ({RANGE_TEXT})")
+    return value
+
+
+def _shown(text: str) -> str:
+    """What a person typed, quoted, cut short if it is long (a 5,000-digit number)."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def checked_day(day: date, text: str) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise TimeInputError(
+            f"{_shown(text)} is outside the dates Retro Desk can show"
+            f" ({EARLIEST_DAY} to {LATEST_DAY})"
+        )
+    return day
 
 
 @functools.lru_cache(maxsize=64)
@@ -39,14 +77,15 @@ def parse_instant(text: str, tz_name: str) -> datetime:
         raise TimeInputError(f"not an ISO 8601 date-time: {text!r}") from error
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(tz_name))
-    return value
+    return checked_instant(value, text.strip())
 
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except (ValueError, TypeError) as error:
         raise TimeInputError(f"not a date (YYYY-MM-DD): {text!r}") from error
+    return checked_day(day, text.strip())
 
 
 def normalise_instant(text: str, tz_name: str) -> str:
@@ -63,10 +102,10 @@ def to_iso(value: datetime) -> str:
 def sort_key(at: str) -> float:
     """Events sort by the instant they happened, whatever offset they were written with."""
     try:
-        value = datetime.fromisoformat(at)
-    except ValueError:
+        return datetime.fromisoformat(at).timestamp()
+    except (ValueError, OverflowError):
+        # Unreadable, or (stored before the range was checked) past what a timestamp holds.
         return float("inf")
-    return value.timestamp()
 
 
 def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
@@ -76,6 +115,18 @@ def local_display(at: str, tz_name: str, with_date: bool = True) -> str:
     day, clock_and_offset = text[:10], text[11:]
     clock, offset = clock_and_offset[:8], clock_and_offset[8:]
     return f"{day} {clock} {offset}" if with_date else f"{clock} {offset}"
+
+
+UNREADABLE = " (unreadable)"
+
+
+def shown_instant(at: str, tz_name: str, with_date: bool = True) -> str:
+    """local_display for a stored time, which never fails: a time that cannot be read (stored
+    by hand, or before the range was checked) is shown as it is stored, to be corrected."""
+    try:
+        return local_display(at, tz_name, with_date)
+    except (ValueError, OverflowError):
+        return f"{at}{UNREADABLE}"
 
 
 def _local_iso(at: str, local_zone: ZoneInfo) -> str:
@@ -112,11 +163,19 @@ def parse_quick_time(
     if relative:
         if previous is None:
             raise TimeInputError("'+…' needs an earlier event to count from")
-        amount = int(relative.group(1))
         unit = relative.group(2) or "m"
-        delta = {"s": timedelta(seconds=amount), "m": timedelta(minutes=amount),
-                 "h": timedelta(hours=amount)}[unit]
-        return to_iso((parse_instant(previous, tz_name) + delta).astimezone(tz))
+        try:
+            amount = int(relative.group(1))
+            delta = {"s": timedelta(seconds=amount), "m": timedelta(minutes=amount),
+                     "h": timedelta(hours=amount)}[unit]
+            later = (parse_instant(previous, tz_name) + delta).astimezone(tz)
+        except (OverflowError, ValueError) as error:
+            if isinstance(error, TimeInputError):
+                raise
+            raise TimeInputError(
+                f"{_shown(raw)} is outside the times Retro Desk can show ({RANGE_TEXT})"
+            ) from error
+        return to_iso(checked_instant(later, raw))
     clock = _CLOCK.match(raw)
     if clock:
         hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
@@ -129,7 +188,7 @@ def parse_quick_time(
         else:
             raise TimeInputError("a time of day needs the incident date or an earlier event")
         local = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
-        return to_iso(local)
+        return to_iso(checked_instant(local, raw))
     return normalise_instant(raw, tz_name)
 
 

@@ -83,7 +83,10 @@ def test_fifty_kills_lose_no_reported_edit(tmp_path: Path) -> None:
     assert [trial.line() for trial in results if not trial.ok] == []
     assert len(results) == 50
     assert sum(trial.lost for trial in results) == 0
-    # Kills landed mid-stream, not only while the child was still starting.
-    assert sum(1 for trial in results if trial.reported) >= 35
+    # Kills are placed by progress: however slow the machine, most land mid-stream, each after
+    # the number of edits it aimed at (a trial that fell short is a failed trial, above).
+    aimed = [trial for trial in results if trial.aimed]
+    assert len(aimed) >= 35
+    assert all(trial.reported >= trial.aimed for trial in aimed)
     assert sum(trial.reported for trial in results) >= 2000
     assert sum("--exit-when-ready: exit 0" in trial.held for trial in results) >= 2

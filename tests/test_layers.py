@@ -1,4 +1,5 @@
-"""The layering contract: the domain never imports Qt, and only storage talks to SQLite."""
+"""The layering contract: the domain never imports Qt, and only storage talks to SQLite; and
+the checks that hold it (import-linter, mypy, ruff) run in CI."""
 
 from __future__ import annotations
 
@@ -54,3 +55,39 @@ def test_storage_never_imports_the_blame_modules() -> None:
                 if module.startswith(("retro_desk.language", "retro_desk.reflection"))
             ]
     assert offenders == []
+
+
+ROOT = PACKAGE.parent
+
+
+def test_ci_runs_the_checks_before_the_tests() -> None:
+    # Issue 14: ruff and mypy were configured and ran nowhere.
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert lines.index("python3 tasks.py lint") < next(
+        number for number, line in enumerate(lines) if "tasks.py test" in line)
+
+
+def test_mypy_checks_the_qt_layer_too() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    mypy = config["tool"]["mypy"]
+    assert mypy["strict"] is True and mypy["files"] == ["retro_desk"]
+    assert "exclude" not in mypy and "overrides" not in mypy
+
+
+def test_the_import_contracts_hold_and_cover_the_blame_modules() -> None:
+    import subprocess
+    import sys
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    storage = next(c for c in contracts if c.get("source_modules") == ["retro_desk.storage"])
+    assert {"retro_desk.ui", "retro_desk.language"} <= set(storage["forbidden_modules"])
+    result = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "0 broken" in result.stdout

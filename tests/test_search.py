@@ -28,7 +28,6 @@ from retro_desk.model import (
 )
 from retro_desk.paths import resource
 from retro_desk.reflection import retro_texts
-from retro_desk.textref import Place
 from retro_desk.storage import StorageError, Store
 from retro_desk.storage.schema import SCHEMA_VERSION, migrations
 from retro_desk.storage.search import (
@@ -38,6 +37,7 @@ from retro_desk.storage.search import (
     fts_query,
     parse_snippet,
 )
+from retro_desk.textref import Place
 
 # One store serves every generated example; each example leaves it as it found it.
 SHARED_STORE = [HealthCheck.function_scoped_fixture]

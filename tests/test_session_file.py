@@ -33,6 +33,7 @@ from retro_desk.model import (
 )
 from retro_desk.paths import resource
 from retro_desk.session_file import SessionFileError
+from retro_desk.timefmt import EARLIEST_DAY, LATEST_DAY
 
 SAMPLE = resource("sample_retro.json")
 
@@ -422,7 +423,8 @@ def test_time_without_offset_in_another_zone() -> None:
 
 text = st.text(st.characters(codec="utf-8"), max_size=40)
 short_keys = st.text(st.characters(codec="utf-8"), min_size=1, max_size=6)
-iso_dates = st.dates().map(lambda d: d.isoformat())
+# Every date the app accepts (issue 14: the range in which every zone can show a day).
+iso_dates = st.dates(min_value=EARLIEST_DAY, max_value=LATEST_DAY).map(lambda d: d.isoformat())
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
          "Pacific/Chatham")
 

@@ -3,6 +3,7 @@
 from retro_desk.storage.errors import (
     DatabaseInUse,
     DiskFull,
+    DuplicateSession,
     NewerDatabase,
     NotARetroDatabase,
     NotFound,
@@ -14,6 +15,7 @@ from retro_desk.storage.store import Store
 __all__ = [
     "DatabaseInUse",
     "DiskFull",
+    "DuplicateSession",
     "NewerDatabase",
     "NotARetroDatabase",
     "NotFound",

@@ -63,7 +63,7 @@ def record_sync(store: Store, session_id: int, state: Synced) -> None:
 
 
 def _record(store: Store, session_id: int, state: Synced) -> None:
-    store.db.execute(
+    store.conn.execute(
         "INSERT INTO archive_sync (session_id, content_hash, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (session_id) DO UPDATE SET content_hash = excluded.content_hash,"
         " updated_at = excluded.updated_at,"
@@ -98,7 +98,7 @@ def bring_in(
     retro `replace` (keeping its id, private notes and timer). Its timestamps and the times
     its actions were done come from the archive, so it reads as it did where it was written."""
     with store.atomic():
-        db = store.db
+        db = store.conn
         if replace is not None:
             kept = db.execute(
                 "SELECT private_notes, current_phase, timer_started_at, meeting_seconds"
@@ -160,7 +160,7 @@ def copy_of(store: Store, session_id: int, content_hash: str) -> int | None:
 
 def record_copy(store: Store, session_id: int, content_hash: str, copy_id: int) -> None:
     with store.atomic():
-        store.db.execute(
+        store.conn.execute(
             "INSERT OR REPLACE INTO archive_copies (session_id, content_hash, copy_id)"
             " VALUES (?, ?, ?)", [session_id, content_hash, copy_id],
         )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
+# What opening.BUSY_TIMEOUT_MS waits, in words (errors imports nothing of its own).
+BUSY_SECONDS = 5
+
 
 class StorageError(Exception):
     """A known storage problem: shown to the user as it is, never as a traceback."""
@@ -29,6 +32,14 @@ class DatabaseInUse(StorageError):
     """Another Retro Desk window has this file open for editing."""
 
 
+class DuplicateSession(StorageError):
+    """The retro (by its uuid) is already stored."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(f"this session is already present as session {session_id}")
+        self.session_id = session_id
+
+
 class DiskFull(StorageError):
     """There is no room left to save."""
 
@@ -45,7 +56,11 @@ def translate(error: sqlite3.Error, path: str) -> StorageError:
     if "readonly" in text or "read-only" in text:
         return ReadOnlyDatabase(f"{path}: the file is read-only; edits cannot be saved")
     if "locked" in text or "busy" in text:
-        return DatabaseInUse(f"{path}: another program is writing to this file; try again")
+        return DatabaseInUse(
+            f"{path}: another program kept the file locked for writing for over"
+            f" {BUSY_SECONDS} s (an import, or a tool such as sqlite3 holding a transaction"
+            " open); nothing was saved; try again"
+        )
     if "malformed" in text or "not a database" in text or "encrypted" in text:
         return NotARetroDatabase(f"{path}: the file is damaged ({error}); it was left untouched")
     if "unable to open" in text:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from retro_desk.model import Session
 from retro_desk.textref import Place, text_ref
-from retro_desk.timefmt import TimeInputError, zone
+from retro_desk.timefmt import zone
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -419,6 +419,7 @@ def _when(at: str, tz: str) -> tuple[float, str]:
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone(tz))
         return value.timestamp(), value.astimezone(zone(tz)).strftime("%H:%M")
-    except (ValueError, TimeInputError):
-        # An unreadable time sorts last among the timeline's hits, and shows as it is.
+    except (ValueError, OverflowError):
+        # An unreadable time (or one stored before its range was checked) sorts last among
+        # the timeline's hits, and shows as it is.
         return _STEP / 10, at

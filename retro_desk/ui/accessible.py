@@ -44,6 +44,7 @@ def _stops_by_part(parts: list[QWidget]) -> list[list[QWidget]]:
                 if widget is part or part.isAncestorOf(widget):
                     found[index].append(widget)
                     break
-        widget = widget.nextInFocusChain()
-        if widget is window:
+        following = widget.nextInFocusChain()
+        if following is None or following is window:
             return found
+        widget = following

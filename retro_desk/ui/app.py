@@ -48,6 +48,7 @@ def run_app(
     exit_when_ready: bool = False,
     configure_language: Callable[[], list[str]] | None = None,
     open_file: Path | None = None,
+    safe: bool = False,
 ) -> int:
     """Open the window on `db_path`. `configure_language` loads the user's blame-language rules
     and returns warnings about them; it runs after the first paint, before any highlighting.
@@ -80,6 +81,7 @@ def run_app(
     forget_module_sources()
     window = MainWindow(store, settings=settings, defer_until_painted=True)
     window.later(lambda: apply_identity(app))
+    window.open_on_first_phase = safe
     if configure_language is not None:
         load_rules = configure_language
         window.later(lambda: report_rule_warnings(window, load_rules(), warning), first=True)

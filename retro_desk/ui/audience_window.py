@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (
@@ -36,7 +36,31 @@ from retro_desk.ui.timeline_picture import TimelinePicture
 from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
+    from retro_desk.ui.feelings_page import FeelingsPage
     from retro_desk.ui.main_window import MainWindow
+    from retro_desk.ui.rationality_page import RationalityPage
+    from retro_desk.ui.timeline_page import TimelinePage
+
+
+# The main window's pages by phase, as the types they are (its table holds them as PhasePage).
+def _feelings(main: MainWindow) -> FeelingsPage:
+    return cast("FeelingsPage", main.pages["feelings"])
+
+
+def _rationality(main: MainWindow) -> RationalityPage:
+    return cast("RationalityPage", main.pages["rationality"])
+
+
+def _timeline(main: MainWindow) -> TimelinePage:
+    return cast("TimelinePage", main.pages["timeline"])
+
+
+def _layout(widget: QWidget) -> QLayout:
+    layout = widget.layout()
+    assert layout is not None
+    return layout
 
 # Sizes at zoom 1, in pixels: legible in a 1280x720 video call, where a shared screen is
 # often shown smaller still. Nothing the room reads is below 24 px.
@@ -134,7 +158,7 @@ class FeelingsView(Page):
         metrics = QFontMetricsF(self.tally.font())
         # As FeelingsTally lays out: a row and a half per line, one em between the groups.
         row, em = metrics.height() * 1.5, metrics.horizontalAdvance("M")
-        spacing = self.layout().spacing()
+        spacing = _layout(self).spacing()
 
         def height(shown_core: int, shown_blame: int, rest: list[str]) -> float:
             groups = (shown_core > 0) + (shown_blame > 0)
@@ -321,7 +345,7 @@ class RationalityView(Page):
 
     def fit(self) -> None:
         width = max(self.width(), 1)
-        spacing = self.layout().spacing()
+        spacing = _layout(self).spacing()
         for label, text in zip(self.labels(), self._texts, strict=True):
             label.setText(text)
             label.setHidden(not text)
@@ -375,13 +399,13 @@ class AudienceWindow(QWidget):
         self.learnings = ItemList(self, ("learning", "learnings"))
         actions = Page(self)
         actions.setAccessibleName("Actions and parking lot")
-        self.actions = ItemList(actions, ("action", "actions"))
+        self.action_list = ItemList(actions, ("action", "actions"))
         self.parking = ItemList(actions, ("topic", "topics"))
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)
         self.parking_heading.setText("Parking lot")
         actions_layout = QVBoxLayout(actions)
         actions_layout.setContentsMargins(0, 0, 0, 0)
-        actions_layout.addWidget(self.actions, 3)
+        actions_layout.addWidget(self.action_list, 3)
         actions_layout.addWidget(self.parking_heading)
         actions_layout.addWidget(self.parking, 1)
         self.roti = RotiView(self)
@@ -429,14 +453,14 @@ class AudienceWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave_full_screen)
         for name in SHARED_ACTIONS:
             self.addAction(self.main.actions_by_name[name])
-        self.main.pages["feelings"].speaker_changed.connect(self.show_cue)
-        self.main.pages["rationality"].currentChanged.connect(self.refresh)
-        self.main.pages["timeline"].picture.view_changed.connect(self.picture.show_view)
+        _feelings(self.main).speaker_changed.connect(self.show_cue)
+        _rationality(self.main).currentChanged.connect(self.refresh)
+        _timeline(self.main).picture.view_changed.connect(self.picture.show_view)
 
     def _disconnect(self) -> None:
-        self.main.pages["feelings"].speaker_changed.disconnect(self.show_cue)
-        self.main.pages["rationality"].currentChanged.disconnect(self.refresh)
-        self.main.pages["timeline"].picture.view_changed.disconnect(self.picture.show_view)
+        _feelings(self.main).speaker_changed.disconnect(self.show_cue)
+        _rationality(self.main).currentChanged.disconnect(self.refresh)
+        _timeline(self.main).picture.view_changed.disconnect(self.picture.show_view)
 
     # -- size ------------------------------------------------------------------------------
 
@@ -515,7 +539,7 @@ class AudienceWindow(QWidget):
             self.learnings.set_items([f"• {item.text}" for item in retro.learnings if
                                       item.text.strip()], "No learnings yet.")
         elif phase == "actions":
-            self.actions.set_items([action_line(a) for a in retro.actions], "No actions yet.")
+            self.action_list.set_items([action_line(a) for a in retro.actions], "No actions yet.")
             self.parking.set_items([f"• {item.text}" for item in retro.parking_lot if
                                     item.text.strip()], "Nothing parked.")
         elif phase == "close":
@@ -532,7 +556,7 @@ class AudienceWindow(QWidget):
         self.timeline.set_latest(newest or "No events yet.")
 
     def _show_decision(self, retro: Retro) -> None:
-        page = self.main.pages["rationality"]
+        page = _rationality(self.main)
         event: Event | None = page.current_event()
         if event is None:
             self.decision.show_decision("No decision points yet: mark them in the timeline.")
@@ -559,11 +583,11 @@ class AudienceWindow(QWidget):
             return ""
         phase = timer.item.phase
         if phase == "feelings":
-            page = self.main.pages["feelings"]
+            page = _feelings(self.main)
             # A name only when the facilitator chose to attribute; otherwise a position.
             return str(page.speaker_label(for_audience=not page.attribute.isChecked()))
         if phase == "rationality":
-            event = self.main.pages["rationality"].current_event()
+            event = _rationality(self.main).current_event()
             if event is None:
                 return ""
             points = sorted(editor.retro.decision_points(), key=lambda e: sort_key(e.at))

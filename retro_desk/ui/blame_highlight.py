@@ -58,7 +58,7 @@ class BlameHighlighter(QSyntaxHighlighter):
         self._edits: list[tuple[int, int, int]] = []
         # The document comes after the change notice, so the notice runs before Qt's own
         # handler, which highlights the changed blocks at once and must see new findings.
-        super().__init__(None)
+        super().__init__(None)  # type: ignore[call-overload]  # Qt takes a null parent
         self.setParent(document)
         document.contentsChange.connect(self._changed)
         self.setDocument(document)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QFocusEvent,
     QFontDatabase,
@@ -34,6 +34,7 @@ from retro_desk.model import ROTI_RANGE
 from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.save_timer import SaveTimer
 from retro_desk.ui.theme import current_palette
 
 IDLE_SAVE_MS = 800
@@ -126,9 +127,7 @@ class ClosePage(PhasePage):
         self.notes.installEventFilter(self)
         self.notes.textChanged.connect(self._typed)
         context.decorate_text(self.notes)
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(IDLE_SAVE_MS)
+        self._idle = SaveTimer(self, IDLE_SAVE_MS)  # and at most 2 s apart while typing
         self._idle.timeout.connect(self.commit_pending)
         self._loading = False
 

@@ -97,7 +97,9 @@ def pdf_document(retro: Retro) -> bytes:
     return bytes(buffer.data().data())
 
 
-def export_document(retro: Retro, fmt: str, target: Path | None) -> str | None:
+def export_document(
+    retro: Retro, fmt: str, target: Path | None, force: bool = False
+) -> str | None:
     """Write `retro` as HTML or PDF to `target` atomically; HTML with no target is returned
     (the command line prints it). Raises ValueError for a PDF with no target, OSError when
     the file cannot be written."""
@@ -107,11 +109,11 @@ def export_document(retro: Retro, fmt: str, target: Path | None) -> str | None:
         text = html_document(retro)
         if target is None:
             return text
-        write_atomic(target, text)
+        write_atomic(target, text, force=force)
         return None
     if target is None:
         raise ValueError("a PDF needs a file to go to")
-    write_atomic(target, pdf_document(retro))
+    write_atomic(target, pdf_document(retro), force=force)
     return None
 
 

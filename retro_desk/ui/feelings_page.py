@@ -87,7 +87,9 @@ class WordsLine(QLineEdit):
         completer = _LastWordCompleter(words, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(completer)
-        completer.popup().installEventFilter(self)
+        popup = completer.popup()
+        assert popup is not None
+        popup.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Enter records the entry as typed (a highlighted completion is already in the line).
@@ -103,7 +105,10 @@ class WordsLine(QLineEdit):
         return super().eventFilter(watched, event)
 
     def hide_completions(self) -> None:
-        self.completer().popup().hide()
+        completer = self.completer()
+        popup = completer.popup() if completer else None
+        if popup is not None:
+            popup.hide()
 
 
 class _EntryDelegate(QStyledItemDelegate):

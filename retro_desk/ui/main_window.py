@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +49,7 @@ from retro_desk.ui.timer_widget import TimerWidget
 
 if TYPE_CHECKING:
     from retro_desk.textref import Place
+    from retro_desk.ui.audience_window import AudienceWindow
     from retro_desk.ui.search_panel import SearchPanel
 
 TICK_MS = 250
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         retro's findings) runs once the window has been painted, so that it opens sooner."""
         super().__init__()
         self.store = store
+        self.open_on_first_phase = False
         self.clock = clock or SystemClock()
         self.settings = settings or QSettings()
         self.editor: SessionEditor | None = None
@@ -85,7 +89,7 @@ class MainWindow(QMainWindow):
         self.context.later = self.later
         self.setWindowTitle("Retro Desk")
         self.later(lambda: self.setWindowIcon(app_icon()))
-        self.audience = None
+        self.audience: AudienceWindow | None = None
         self._base_point_size = QApplication.font().pointSizeF()
         self._build()
         self._build_actions()
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.sessions = SessionList(self)
         self.sessions.session_chosen.connect(self.open_session)
+        self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
         self.sessions.search_requested.connect(self.search_all)
         # The search panel is made the first time its tab is shown (see `search`).
         self._search: SearchPanel | None = None
@@ -294,7 +299,7 @@ class MainWindow(QMainWindow):
         if self._search is not None:
             self._search.refresh()
 
-    def open_session(self, session_id: int) -> None:
+    def open_session(self, session_id: int, first_phase: bool = False) -> None:
         if self.editor and self.editor.session_id == session_id:
             self.focus_entry()
             return
@@ -303,6 +308,9 @@ class MainWindow(QMainWindow):
             editor = self._background_editors.pop(session_id, None) or SessionEditor(
                 self.store, session_id)
             state = self.store.timer_state(session_id)
+            if first_phase or self.open_on_first_phase:
+                # --safe: a retro that cannot be shown where it was left still opens.
+                state = dataclasses.replace(state, current_phase=0)
         except StorageError as error:
             self.report_error(error)
             return
@@ -723,7 +731,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["audience"].setChecked(self.audience is not None)
 
     def zoom(self) -> float:
-        return float(self.settings.value("zoom", 1.0, type=float))
+        return float(self.settings.value("zoom", 1.0, type=float))  # type: ignore[arg-type]
 
     def set_zoom(self, factor: float) -> None:
         factor = min(MAX_ZOOM, max(MIN_ZOOM, round(factor, 2)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,6 +27,7 @@ from retro_desk.timefmt import local_display, sort_key
 from retro_desk.ui.accessible import describe
 from retro_desk.ui.fonts import relative_font
 from retro_desk.ui.page import PageContext, PhasePage
+from retro_desk.ui.save_timer import SaveTimer
 
 EMPTY_HINT = "Mark decision points in the timeline (Ctrl+D) to discuss them here."
 EXTERNAL_NOTE = (
@@ -125,9 +126,7 @@ class RationalityPage(PhasePage):
         super().__init__(context, parent)
         self._event: Event | None = None
         self._category: str | None = None
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(IDLE_COMMIT_MS)
+        self._idle = SaveTimer(self, IDLE_COMMIT_MS)  # and at most 2 s apart while typing
         self._idle.timeout.connect(self.commit_pending)
 
         self.empty = QLabel(EMPTY_HINT, self)
@@ -166,12 +165,12 @@ class RationalityPage(PhasePage):
             cards_layout.addWidget(card)
             self.cards[category] = card
         cards_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(cards_holder)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.cards_scroll = QScrollArea(self)
+        self.cards_scroll.setWidget(cards_holder)
+        self.cards_scroll.setWidgetResizable(True)
+        self.cards_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -179,7 +178,7 @@ class RationalityPage(PhasePage):
         right.addWidget(self.event_text)
         right.addWidget(self.external_note)
         right.addSpacing(8)
-        right.addWidget(self.scroll, 1)
+        right.addWidget(self.cards_scroll, 1)
         content = QWidget(self)
         columns = QHBoxLayout(content)
         columns.setContentsMargins(0, 0, 0, 0)
@@ -272,7 +271,7 @@ class RationalityPage(PhasePage):
             answer = text if text.strip() else ""
             store = partial(editor.set_answer, event.key, card.category, answer)
             # True once stored; a refused store keeps the field dirty, to be tried again.
-            if self.context.guard(lambda store=store: store() or True):
+            if self.context.guard(lambda store=store: store() or True):  # type: ignore[misc]
                 card.dirty = False
 
     def reveal(self, place: Place) -> None:
@@ -344,14 +343,14 @@ class RationalityPage(PhasePage):
             answers = self.editor.retro.answers_for(event.key) if self.editor and event else {}
             for category, card in self.cards.items():
                 card.load(answers.get(category, ""))
-            self.scroll.verticalScrollBar().setValue(0)
+            self.cards_scroll.verticalScrollBar().setValue(0)
             self.currentChanged.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         card = watched.parent()
         if isinstance(card, _AnswerCard):
             if event.type() == QEvent.Type.FocusIn:
-                self.scroll.ensureWidgetVisible(card, 0, 12)
+                self.cards_scroll.ensureWidgetVisible(card, 0, 12)
                 if card.category != self._category:
                     self._category = card.category
                     self.currentChanged.emit()

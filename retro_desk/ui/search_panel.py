@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from retro_desk.textref import Place
 from retro_desk.storage import StorageError
 from retro_desk.storage.search import QueryError, RetroMatches, SearchHit, SearchResults
+from retro_desk.textref import Place
 from retro_desk.ui.accessible import describe
 
 Index = QModelIndex | QPersistentModelIndex
@@ -59,7 +59,7 @@ class SearchResultsModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent.row() + 1 if parent.isValid() else _TOP)
 
-    def parent(self, index: Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: Index | None = None) -> Any:
         if index is None:
             return super().parent()  # QObject.parent(), which this name hides
         if not index.isValid() or index.internalId() == _TOP:

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
 
 from retro_desk.model import Session
@@ -92,6 +93,9 @@ class SessionList(QWidget):
     """
 
     session_chosen = Signal(int)
+    # Shift+Enter, or the list's context menu: open a retro on its first phase, whatever
+    # phase it was left on (a retro that cannot be shown there still opens).
+    first_phase_chosen = Signal(int)
     search_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -115,6 +119,12 @@ class SessionList(QWidget):
         # Every row is two lines: the view need not measure each one to lay the list out.
         self.view.setUniformItemSizes(True)
         self.view.activated.connect(self._open_index)
+        self.first_phase_action = QAction("Open on the first phase", self.view)
+        self.first_phase_action.setShortcut(QKeySequence("Shift+Return"))
+        self.first_phase_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.first_phase_action.triggered.connect(self._open_on_first_phase)
+        self.view.addAction(self.first_phase_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
@@ -150,6 +160,11 @@ class SessionList(QWidget):
         session: Session = index.data(Qt.ItemDataRole.UserRole)
         if session.id is not None:
             self.session_chosen.emit(session.id)
+
+    def _open_on_first_phase(self) -> None:
+        session = self.selected()
+        if session is not None and session.id is not None:
+            self.first_phase_chosen.emit(session.id)
 
     def _open_first(self) -> None:
         if self.proxy.rowCount():

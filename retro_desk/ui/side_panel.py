@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
 from retro_desk.editor import Change, SessionEditor
@@ -11,6 +11,7 @@ from retro_desk.ui.accessible import describe
 from retro_desk.ui.list_page import TextListPanel
 from retro_desk.ui.page import PageContext
 from retro_desk.ui.reflection_panel import ReflectionPanel
+from retro_desk.ui.save_timer import SaveTimer
 
 IDLE_SAVE_MS = 800
 
@@ -41,9 +42,7 @@ class PrivateNotes(QPlainTextEdit):
         self.setPlaceholderText("Only you see these notes.")
         describe(self, "Private notes", "Only you see these; never shown on the audience window")
         self.setTabChangesFocus(True)
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(IDLE_SAVE_MS)
+        self._idle = SaveTimer(self, IDLE_SAVE_MS)  # and at most 2 s apart while typing
         self._idle.timeout.connect(self.commit_pending)
         self.textChanged.connect(self._typed)
         self._loading = False

@@ -21,10 +21,11 @@ from PySide6.QtGui import QFont
 from retro_desk.editor import Change, SessionEditor
 from retro_desk.model import Event
 from retro_desk.timefmt import (
+    UNREADABLE,
     TimeInputError,
-    local_display,
     parse_instant,
     parse_quick_time,
+    shown_instant,
     sort_key,
     to_iso,
     zone,
@@ -170,7 +171,10 @@ class TimelineModel(QAbstractTableModel):
 
     def _day(self, event: Event) -> date:
         tz = self._timezone()
-        return parse_instant(event.at, tz).astimezone(zone(tz)).date()
+        try:
+            return parse_instant(event.at, tz).astimezone(zone(tz)).date()
+        except (ValueError, OverflowError):
+            return date.min  # a stored time that cannot be read: a day of its own
 
     # -- lookups for the page --------------------------------------------------------------
 
@@ -244,14 +248,14 @@ class TimelineModel(QAbstractTableModel):
 
     def _tooltip(self, event: Event, column: int) -> str | None:
         if column == TIME:
-            return local_display(event.at, self._timezone())
+            return shown_instant(event.at, self._timezone())
         return LEARNED_LATER_TIP if event.learned_later else None
 
     def _display(self, event: Event, column: int) -> str:
         if column == TIME:
             # The offset is the same on nearly every row, so it waits in the tooltip.
-            shown = local_display(event.at, self._timezone(), with_date=self.multi_day())
-            return shown.rsplit(" ", 1)[0]
+            shown = shown_instant(event.at, self._timezone(), with_date=self.multi_day())
+            return shown if shown.endswith(UNREADABLE) else shown.rsplit(" ", 1)[0]
         if column == DECISION:
             return DECISION_MARK if event.decision_point else ""
         if column == LEARNED:
@@ -262,7 +266,10 @@ class TimelineModel(QAbstractTableModel):
     def _editable_time(self, event: Event) -> str:
         # What the in-place editor starts with, in a form parse_quick_time reads back unchanged.
         tz = self._timezone()
-        local = parse_instant(event.at, tz).astimezone(zone(tz))
+        try:
+            local = parse_instant(event.at, tz).astimezone(zone(tz))
+        except (ValueError, OverflowError):
+            return event.at  # unreadable as stored: the editor shows it, to be corrected
         return to_iso(local) if self.multi_day() else local.strftime("%H:%M:%S")
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

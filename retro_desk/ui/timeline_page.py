@@ -359,6 +359,7 @@ class TimelinePage(PhasePage):
         self.decision_box.setChecked(False)
         self.learned_box.setChecked(False)
         self._clear_message()
+        assert isinstance(added, Event)
         self._select(added)
 
     def _update_event(self, event: Event, changes: dict[str, Any]) -> object:
@@ -380,7 +381,7 @@ class TimelinePage(PhasePage):
         if editor is None or not rows:
             return
         for event in [self.model.event_at(row) for row in rows]:
-            self.context.guard(lambda event=event: editor.delete(event))
+            self.context.guard(partial(editor.delete, event))
         # The row that slid into place is selected, so Delete can be pressed again.
         remaining = self.model.rowCount()
         if remaining:

@@ -257,7 +257,7 @@ def _png(layout: TimelineLayout, font: QFont, size: QSize) -> bytes:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes, Qt a str
     return bytes(buffer.data().data())
 
 

@@ -120,9 +120,9 @@ def test_each_edit_shows_at_once(qtbot, window: MainWindow, audience: AudienceWi
     qtbot.keyClicks(page.entry, "Add change markers @Amara due 2026-12-04")
     qtbot.keyClick(page.entry, Qt.Key.Key_Return)
     assert window.store.load_retro(window.editor.session_id).actions[-1].owner == "Amara"
-    assert "☐ Add change markers — Amara, due 2026-12-04" in audience.actions.texts()
+    assert "☐ Add change markers — Amara, due 2026-12-04" in audience.action_list.texts()
     window.undo()
-    assert all("change markers" not in text for text in audience.actions.texts())
+    assert all("change markers" not in text for text in audience.action_list.texts())
 
     window.go_to_phase(PHASES.index("timeline"))
     entry = window.pages["timeline"].entry
@@ -240,12 +240,12 @@ def test_long_lists_show_the_newest_and_count_the_rest(
     window.go_to_phase(PHASES.index("actions"))
     for number in range(25):
         window.editor.add(Action(description=f"Follow-up number {number}", owner="Ines"))
-    shown = audience.actions.shown_labels()
+    shown = audience.action_list.shown_labels()
     assert shown[-1].text() == "☐ Follow-up number 24 — Ines"
     hidden = len(window.editor.retro.actions) - len(shown)
     assert hidden > 0
-    assert audience.actions.more.text() == f"… and {hidden} earlier actions, not shown"
-    assert all(label.geometry().bottom() <= audience.actions.height() for label in shown)
+    assert audience.action_list.more.text() == f"… and {hidden} earlier actions, not shown"
+    assert all(label.geometry().bottom() <= audience.action_list.height() for label in shown)
 
 
 def test_with_no_retro_open(qtbot, window: MainWindow, audience: AudienceWindow,

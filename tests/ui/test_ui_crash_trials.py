@@ -80,6 +80,7 @@ def test_ten_kills_of_a_window_being_typed_into_lose_nothing(tmp_path: Path) -> 
     print(totals(results))
     assert [trial.line() for trial in results if not trial.ok] == []
     assert sum(trial.lost for trial in results) == 0
-    assert sum(1 for trial in results if trial.reported) >= 8
+    # Each kill came after the number of stored edits it aimed at, however slow the machine.
+    assert all(trial.reported >= trial.aimed > 0 for trial in results)
     assert sum(trial.reported for trial in results) >= 100
     assert "--exit-when-ready: exit 0" in results[-1].held

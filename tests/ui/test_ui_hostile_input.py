@@ -135,7 +135,9 @@ def test_a_full_disk_mid_retro_says_not_saved_loses_nothing_and_recovers(
     fill_the_disk(store)
     before = snapshot(store, session_id)
     event_text = text_of(3000, seed=1)
-    notes_text = text_of(3000, seed=2)
+    # Longer than the free room left in the session row's own page, which a shorter text can
+    # fit into however full the file is: it needs new pages, as a long edit does.
+    notes_text = text_of(10_000, seed=2)
     answer_text = text_of(3000, seed=3)
 
     # An event typed on the timeline's quick line.

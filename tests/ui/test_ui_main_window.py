@@ -221,7 +221,7 @@ def test_audience_window_mirrors_phase_and_hides_private_notes(qtbot, window) ->
     assert all("SECRET" not in text for text in audience.shown_texts())
     window.go_to_phase(5)
     assert audience.title.text() == "Actions"
-    assert any(text.startswith(("☐", "☑")) for text in audience.actions.texts())
+    assert any(text.startswith(("☐", "☑")) for text in audience.action_list.texts())
 
 
 def test_retro_details_edit_summary_kind_and_source_links(qtbot, window) -> None:

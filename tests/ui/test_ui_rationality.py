@@ -198,10 +198,10 @@ def test_focused_card_is_scrolled_into_view(qtbot: QtBot, page: RationalityPage)
         qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Tab)
     assert answer_field(page, "help").hasFocus()
     assert page.current_category() == "help"
-    assert page.scroll.verticalScrollBar().value() > 0
+    assert page.cards_scroll.verticalScrollBar().value() > 0
     card = page.cards["help"]
-    top = card.mapTo(page.scroll.viewport(), card.rect().topLeft()).y()
-    assert 0 <= top and top + card.height() <= page.scroll.viewport().height()
+    top = card.mapTo(page.cards_scroll.viewport(), card.rect().topLeft()).y()
+    assert 0 <= top and top + card.height() <= page.cards_scroll.viewport().height()
 
 
 def test_typing_in_progress_is_not_overwritten_by_a_stored_change(
