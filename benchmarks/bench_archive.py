@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_startup import BARE_WINDOW, PAINTED_APP, child_env, run  # noqa: E402
 from common import median, synthetic_retro, table  # noqa: E402
 
-from retro_desk import session_file  # noqa: E402
+from retro_desk.export import session_file  # noqa: E402
 from retro_desk.storage import Store  # noqa: E402
 
 

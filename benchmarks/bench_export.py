@@ -2,9 +2,10 @@
 
     python benchmarks/bench_export.py [--events N] [--runs N]
 
-Times the document as the app writes it (`export.markdown_document`: `render_markdown` plus
+Times the document as the app writes it (`export.markdown_text`: the Markdown plus
 the language-reflection section, which checks every shared text for blame language), the
-document alone (`render_markdown`), that check alone (`reflection.retro_findings`) and, as the
+document alone (`markdown_text` with the reflection off), that check alone
+(`reflection.retro_findings`) and, as the
 baseline, `json.dumps(session_file.to_document(retro))` of the same retro (every tenth event a
 decision point with three answers, text with Markdown characters to escape).
 
@@ -17,6 +18,7 @@ ratio to the baseline; it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import time
@@ -29,11 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import median, percentile, synthetic_retro, table  # noqa: E402
 
 from retro_desk import language  # noqa: E402
-from retro_desk.export import markdown_document  # noqa: E402
-from retro_desk.markdown_export import render_markdown  # noqa: E402
+from retro_desk.export import markdown_text  # noqa: E402
+from retro_desk.export.session_file import to_document  # noqa: E402
 from retro_desk.model import Feeling, Learning  # noqa: E402
 from retro_desk.reflection import retro_findings  # noqa: E402
-from retro_desk.session_file import to_document  # noqa: E402
 from retro_desk.vocabulary import load_vocabulary  # noqa: E402
 
 TARGET_MS = 100.0
@@ -70,24 +71,26 @@ def main() -> None:
     retro.feelings = [Feeling(["anxious", "vindicated"], note=f"Note {n}") for n in range(12)]
     retro.learnings = [Learning(f"Learning {n}: what *helped* was [x](y)") for n in range(20)]
     vocabulary = load_vocabulary()
-    markdown = markdown_document(retro)
+    markdown = markdown_text(retro)
+    bare = copy.deepcopy(retro)
+    bare.session.language_reflection = False
 
     def app() -> str:
-        return markdown_document(retro)
+        return markdown_text(retro)
 
     def check() -> object:
         return retro_findings(retro)
 
     first = timings(app, args.runs, before=forget_findings)
     again = timings(app, args.runs)
-    md = timings(lambda: render_markdown(retro, vocabulary=vocabulary), args.runs)
+    md = timings(lambda: markdown_text(bare, vocabulary=vocabulary), args.runs)
     check_first = timings(check, args.runs, before=forget_findings)
     check_again = timings(check, args.runs)
     baseline = timings(lambda: json.dumps(to_document(retro), ensure_ascii=False), args.runs)
     measured = (
-        ("markdown_document, first export", first),
-        ("markdown_document, again", again),
-        ("  render_markdown (the document alone)", md),
+        ("markdown_text, first export", first),
+        ("markdown_text, again", again),
+        ("  the document alone (no reflection)", md),
         ("  retro_findings, first check", check_first),
         ("  retro_findings, again", check_again),
         ("json.dumps baseline", baseline),

@@ -10,6 +10,7 @@ SVG), HTML and PDF. Prints median and p99 times and the sizes; it asserts nothin
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -22,13 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from common import median, percentile, synthetic_retro, table  # noqa: E402
 from PySide6.QtGui import QFont  # noqa: E402
 
+from retro_desk.export import export  # noqa: E402
 from retro_desk.timeline_layout import layout_timeline  # noqa: E402
-from retro_desk.ui.export_documents import (  # noqa: E402
-    ensure_gui,
-    html_document,
-    pdf_document,
-    timeline_picture,
-)
+from retro_desk.ui.pdf import QtDrawing, ensure_gui  # noqa: E402
 from retro_desk.ui.timeline_picture import text_metrics  # noqa: E402
 
 
@@ -57,10 +54,17 @@ def main() -> int:
     print()
     retro = synthetic_retro(500)
     sizes = [("document (500 events)", "bytes", "ms")]
+    drawing = QtDrawing()
+
+    def document(fmt: str) -> bytes:
+        stream = io.BytesIO()
+        export(retro, fmt, stream, drawing=drawing)
+        return stream.getvalue()
+
     for name, make in (
-        ("timeline PNG + SVG", lambda: timeline_picture(retro)),
-        ("HTML", lambda: html_document(retro)),
-        ("PDF", lambda: pdf_document(retro)),
+        ("timeline PNG + SVG", lambda: drawing.picture(retro)),
+        ("HTML", lambda: document("html")),
+        ("PDF", lambda: document("pdf")),
     ):
         start = time.perf_counter()
         made = make()

@@ -22,8 +22,8 @@ from typing import Any
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retro_desk import session_file  # noqa: E402
 from retro_desk.editor import SessionEditor  # noqa: E402
+from retro_desk.export import session_file  # noqa: E402
 from retro_desk.model import CATEGORIES, Action, Event, Learning, ParkingItem  # noqa: E402
 from retro_desk.storage import Store  # noqa: E402
 from retro_desk.timer import TimerState  # noqa: E402

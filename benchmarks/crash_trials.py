@@ -33,8 +33,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.crash_child import edit_stream, restore, snapshot  # noqa: E402
-from retro_desk import session_file  # noqa: E402
 from retro_desk.editor import SessionEditor  # noqa: E402
+from retro_desk.export import session_file  # noqa: E402
 from retro_desk.paths import resource  # noqa: E402
 from retro_desk.storage import Store  # noqa: E402
 from retro_desk.storage.lock import InstanceLock  # noqa: E402

@@ -21,8 +21,8 @@ from pathlib import Path
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retro_desk import session_file  # noqa: E402
 from retro_desk.editor import SessionEditor  # noqa: E402
+from retro_desk.export import session_file  # noqa: E402
 from retro_desk.model import ParkingItem  # noqa: E402
 from retro_desk.paths import resource  # noqa: E402
 from retro_desk.storage import StorageError, Store  # noqa: E402

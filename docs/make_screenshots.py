@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from retro_desk import session_file  # noqa: E402
+from retro_desk.export import session_file  # noqa: E402
 from retro_desk.paths import resource  # noqa: E402
 from retro_desk.storage import Store  # noqa: E402
 from retro_desk.ui.main_window import MainWindow  # noqa: E402

@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +19,6 @@ from retro_desk.storage.errors import OlderDatabase
 from retro_desk.storage.lock import InstanceLock
 
 if TYPE_CHECKING:
-    from retro_desk.model import Retro
     from retro_desk.storage.search import RetroMatches
 
 # Each command imports what it needs: opening the window must not wait for the others.
@@ -84,9 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = command("export", "export a session as Markdown, JSON, HTML or PDF")
     export.add_argument("id", metavar="ID", help="the session's ID (or UUID)")
-    export.add_argument("--format", choices=FORMATS, default="md")
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically); - is standard output")
+    export.add_argument(
+        "--format", choices=FORMATS, default="md",
+        help="one of %(choices)s (default: %(default)s)",
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write to FILE (atomically; Markdown also writes the timeline picture beside it);"
+        " '-' or none: standard output",
+    )
     export.add_argument("--force", action="store_true",
                         help="replace FILE even if it is read-only (it stays read-only)")
 
@@ -208,7 +214,7 @@ def _mistyped_command(argument: str) -> bool:
 def _is_file_error(error: Exception) -> bool:
     """A session file that cannot be read: a message of its own, not an unexpected problem."""
     # Only a command that imported session_file can raise its errors.
-    module = sys.modules.get("retro_desk.session_file")
+    module = sys.modules.get("retro_desk.export.session_file")
     return module is not None and isinstance(error, module.SessionFileError)
 
 
@@ -285,9 +291,12 @@ def _configure_language() -> list[str]:
     return warnings
 
 
-def _open_for_reading(db_path: Path) -> Store | None:
+def _open_for_reading(db_path: Path) -> Store:
+    """The database for a reading command; a missing one is an error, and nothing is created."""
     if not db_path.exists():
-        return None
+        raise CommandError(
+            f"no database at {db_path} (nothing was created); give --db PATH or set RETRO_DESK_DB"
+        )
     try:
         return Store.open(db_path, read_only=True)
     except OlderDatabase:
@@ -297,8 +306,7 @@ def _open_for_reading(db_path: Path) -> Store | None:
 
 
 def _list(db_path: Path, as_json: bool) -> int:
-    store = _open_for_reading(db_path)
-    sessions = [] if store is None else store.list_sessions()
+    sessions = _open_for_reading(db_path).list_sessions()
     if as_json:
         rows = [
             {
@@ -312,88 +320,90 @@ def _list(db_path: Path, as_json: bool) -> int:
             }
             for s in sessions
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(_json(rows))
         return 0
     for s in sessions:
-        title = " ".join(s.title.split())
+        title = _terminal(s.title)
         print(f"{s.id:>4}  {s.incident_date or '----------'}  {s.kind:<8}  {s.status:<6}  {title}")
     return 0
 
 
-def _find_session(store: Store | None, ident: str) -> int:
-    if store is not None:
-        if ident.isdigit():
-            try:
-                store.get_session(int(ident))
-                return int(ident)
-            except NotFound:
-                pass
-        found = store.find_by_uuid(ident)
-        if found is not None:
-            return found
-    raise CommandError(f"no session with ID {ident!r} (see '{PROG} list')")
+# Control characters (C0, DEL, C1) and the bidirectional controls could move the cursor, change
+# colours, set a window title or reorder what a terminal shows: stored text never carries them
+# to a terminal. Line breaks and tabs become spaces.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _terminal(text: str) -> str:
+    """Stored text as one line that is safe to print to a terminal."""
+    text = " ".join(text.split())
+    return _UNSAFE.sub("\ufffd", text) if not text.isprintable() or _UNSAFE.search(text) else text
+
+
+def _json(value: object) -> str:
+    """JSON for the terminal: characters JSON leaves raw that a terminal would act on are
+    written as \\u escapes (JSON already escapes the C0 controls)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _find_session(store: Store, ident: str) -> int:
+    if ident.isdigit():
+        try:
+            store.get_session(int(ident))
+            return int(ident)
+        except NotFound:
+            pass
+    found = store.find_by_uuid(ident)
+    if found is not None:
+        return found
+    raise CommandError(
+        f"no session with ID {_terminal(ident)!r} in {store.label} (see '{PROG} list')"
+    )
 
 
 def _export(
     db_path: Path, ident: str, fmt: str, output: str | None, force: bool = False
 ) -> int:
-    if output == "-":
-        output = None
-    if fmt == "pdf" and output is None:
-        raise UsageError("a PDF needs a file: add -o FILE")
-    if output is not None:
+    from retro_desk.export import export
+
+    to_stdout = output in (None, "-")
+    if fmt == "pdf" and to_stdout and sys.stdout.isatty():
+        raise UsageError("a PDF is not for the terminal: add -o FILE (or pipe it)")
+    if not to_stdout:
         from retro_desk.files import UnsafeTarget, check_target
 
         try:
             # Before anything is read or drawn: a refused target costs the user nothing.
-            check_target(Path(output), force=force, protected=[db_path])
+            check_target(Path(str(output)), force=force, protected=[db_path])
         except UnsafeTarget as error:
             hint = " (add --force to replace it; it stays read-only)" if error.forceable else ""
             raise CommandError(f"cannot write {output}: {error.strerror}{hint}") from error
     store = _open_for_reading(db_path)
-    session_id = _find_session(store, ident)
-    assert store is not None
-    retro = store.load_retro(session_id)
+    retro = store.load_retro(_find_session(store, ident))
     if fmt != "json":
         _configure_language()
-    if fmt in ("html", "pdf"):
-        from retro_desk.ui.export_documents import export_document
+    drawing = None
+    if fmt in ("html", "pdf") or (fmt == "md" and not to_stdout):
+        from retro_desk.ui.pdf import QtDrawing
 
-        target = Path(output) if output else None
-        try:
-            text = export_document(retro, fmt, target, force=force)
-        except OSError as error:
-            raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
-        if text is not None:
-            sys.stdout.write(text)
-        return 0
-    text = render(retro, fmt)
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    from retro_desk.files import write_atomic
-
+        drawing = QtDrawing()
+    target = sys.stdout.buffer if to_stdout else Path(str(output))
     try:
-        write_atomic(Path(output), text.encode("utf-8"), force=force, protected=[db_path])
+        sys.stdout.flush()
+        export(retro, fmt, target, drawing=drawing, force=force, protected=[db_path])
     except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
         raise CommandError(f"cannot write {output}: {error.strerror or error}") from error
     return 0
-
-
-def render(retro: Retro, fmt: str) -> str:
-    if fmt == "json":
-        from retro_desk import session_file
-
-        return session_file.dumps(retro)
-    from retro_desk.export import markdown_document
-
-    return markdown_document(retro)
 
 
 def _import(db_path: Path, file: Path, copy: bool) -> int:
     import uuid
 
-    from retro_desk import session_file
+    from retro_desk.export import session_file
 
     if file.is_dir():
         return _import_folder(db_path, file, copy)
@@ -415,40 +425,42 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
         raise CommandError(
             f"{file}: {error}; add --copy to import a second copy"
         ) from error
+    # The ID alone on standard output, for scripts; the words for people on standard error.
     print(session_id)
+    print(f"Imported {_terminal(retro.session.title)} as session {session_id}", file=sys.stderr)
     return 0
 
 
 def _search(db_path: Path, query: str, as_json: bool, private: bool) -> int:
-    from retro_desk.storage.search import QueryError, SearchResults, fts_query
+    from retro_desk.storage.search import QueryError, fts_query
 
-    store = _open_for_reading(db_path)
     try:
         fts_query(query)  # a query that cannot be searched is reported even with no database
-        nothing = SearchResults(query, ())
-        results = store.search(query, include_private=private) if store else nothing
+        store = _open_for_reading(db_path)
+        results = store.search(query, include_private=private)
     except QueryError as error:
         raise CommandError(str(error)) from error
+    found = 1 if results.groups else 0
     if as_json:
-        print(json.dumps(
+        print(_json(
             {
                 "query": query,
                 "truncated": results.truncated,
                 "by_relevance": results.by_relevance,
                 "sessions": [_search_group(group) for group in results.groups],
             },
-            ensure_ascii=False,
-            indent=2,
         ))
-        return 0
+        return 1 - found
     for group in results.groups:
         s = group.session
-        title = " ".join(s.title.split())
+        title = _terminal(s.title)
         print(f"{s.id:>4}  {s.incident_date or '----------'}  {title}  ({group.count_text()})")
         for hit in group.hits:
-            print(f"        {hit.place.label}: {_bracketed(hit.snippet, hit.highlights)}")
+            snippet = _terminal(_bracketed(hit.snippet, hit.highlights))
+            print(f"        {_terminal(hit.place.label)}: {snippet}")
     print(results.summary())
-    return 0
+    # Like grep: a script can tell "nothing matched" from the exit status.
+    return 1 - found
 
 
 def _search_group(group: RetroMatches) -> dict[str, object]:

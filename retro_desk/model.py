@@ -65,6 +65,18 @@ class Session:
     status: str = "draft"
     source_links: list[str] = field(default_factory=list)
     language_reflection: bool = True
+    # The write-up's standard fields, all optional. Key times are ISO 8601 instants.
+    severity: str = ""
+    incident_ref: str = ""
+    services: list[str] = field(default_factory=list)
+    impact: str = ""
+    detected_at: str | None = None
+    mitigated_at: str | None = None
+    resolved_at: str | None = None
+    retro_date: str | None = None
+    owner: str = ""
+    # Feelings notes are personal: they leave the app only when the facilitator ticks this.
+    export_feeling_notes: bool = False
     id: int | None = None
     created_at: str = ""
     updated_at: str = ""

@@ -6,9 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from retro_desk.language import (
-    CATEGORIES,
     Finding,
-    category_title,
     find_blame,
     find_blame_each,
 )
@@ -135,24 +133,6 @@ def summarise(findings: list[LocatedFinding], marks: dict[str, str]) -> Reflecti
     return summary
 
 
-def render_markdown(summary: ReflectionSummary) -> str:
-    """The export's short section: counts only, so nothing anyone typed is repeated or exposed."""
-    lines = ["## Language reflection", ""]
-    if not summary.total:
-        lines.append("No blame, hindsight or counterfactual framing was noticed in the notes.")
-        return "\n".join(lines) + "\n"
-    noticed = "1 phrase of blame framing was" if summary.total == 1 else (
-        f"{summary.total} phrases of blame framing were")
-    lines.append(
-        f"{noticed} noticed: {summary.reframed} reframed as a how/what question,"
-        f" {summary.named} kept as a named feeling."
-    )
-    lines += ["", "| Pattern | Times noticed |", "|---|---:|"]
-    for category in CATEGORIES:
-        count = summary.per_category.get(category, 0)
-        if count:
-            lines.append(f"| {category_title(category)} | {count} |")
-    return "\n".join(lines) + "\n"
 
 
 def _clock(at: str, tz: str) -> str:

@@ -25,6 +25,8 @@ LEGEND_TEXTS: dict[str, str] = {
     "learned_later": "learned later",
     "group": "more events: zoom in",
 }
+# Paper cannot zoom: a document says where the grouped events are.
+PRINTED_GROUP = "more events, listed in the table"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def layout_timeline(
     max_label_width: float | None = None,
     legend: bool = True,
     height: float | None = None,
+    printed: bool = False,
 ) -> TimelineLayout:
     """Place the events of a timeline on a horizontal time axis `width` pixels wide.
 
@@ -186,7 +189,8 @@ def layout_timeline(
     no room for its label joins a group under the axis. Events whose time cannot be read are
     left out. Without `legend` the picture starts with the lanes (a window may keep the
     legend in view on its own, see `layout_legend`). Given a `height` taller than the
-    picture needs, the lanes spread out to fill it.
+    picture needs, the lanes spread out to fill it. `printed`: for a document, whose legend
+    tells no one to zoom.
     """
     line = metrics.line_height
     gap = line * 0.5
@@ -199,7 +203,7 @@ def layout_timeline(
     days = {instant.astimezone(tz).date() for _, instant in timed}
     with_day = len(days) > 1
 
-    entries = layout_legend(width, metrics, tz_name) if legend else []
+    entries = layout_legend(width, metrics, tz_name, printed) if legend else []
     rows = _Rows(metrics, entries, lanes, height)
     axis_y, below = rows.axis_y, rows.below_axis
 
@@ -515,11 +519,14 @@ def _ticks(
     return ticks
 
 
-def layout_legend(width: float, metrics: TextMetrics, tz_name: str) -> list[LegendEntry]:
+def layout_legend(
+    width: float, metrics: TextMetrics, tz_name: str, printed: bool = False
+) -> list[LegendEntry]:
     """The key to the shapes, and the time zone, left to right, wrapping onto new rows."""
     line = metrics.line_height
     gap = line * 0.5
-    items = [*LEGEND_TEXTS.items(), ("zone", f"{tz_name} time")]
+    texts = {**LEGEND_TEXTS, "group": PRINTED_GROUP} if printed else LEGEND_TEXTS
+    items = [*texts.items(), ("zone", f"{tz_name} time")]
     entries: list[LegendEntry] = []
     x, y = 0.0, 0.0
     for kind, text in items:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from retro_desk import session_file
 from retro_desk.archive.actions import list_actions
 from retro_desk.archive.importing import import_folder
 from retro_desk.archive.insights import insights
 from retro_desk.archive.publish import PublishError, folder_name, publish
 from retro_desk.editor import SessionEditor
+from retro_desk.export import session_file
 from retro_desk.model import Action, Feeling, Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store

@@ -61,6 +61,7 @@ def test_the_bundle_runs_the_four_commands_with_no_python_on_the_path(tmp_path: 
     assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 10_000
     run("--db", db, "--exit-when-ready")
     exported = json.loads(run("--db", db, "export", session, "--format", "json"))
+    assert exported.pop("export")["app"] == "Retro Desk"
     assert exported == json.loads(SAMPLE.read_text(encoding="utf-8"))
     # Its launcher entry starts the bundle itself.
     run("--install-desktop-entry")

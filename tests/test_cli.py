@@ -77,8 +77,12 @@ class CLI:
         return result.stderr
 
     def import_file(self, path: Path, *extra: str, **kwargs: Any) -> int:
-        output = self.ok("import", str(path), *extra, **kwargs)
-        return int(output.split()[-1])
+        """Import; the new ID alone on standard output, the words on standard error."""
+        result = self.run("import", str(path), *extra, **kwargs)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().isdigit() and result.stdout.count("\n") == 1, result.stdout
+        assert result.stderr.startswith("Imported "), result.stderr
+        return int(result.stdout)
 
     def sessions(self, **kwargs: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = json.loads(self.ok("list", "--json", **kwargs))
@@ -98,6 +102,14 @@ def sha256(path: Path) -> str:
 
 def sample_data() -> dict[str, Any]:
     result: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return result
+
+
+def exported_data(text: str) -> dict[str, Any]:
+    """An exported session file without its export stamp (when, by which version)."""
+    result: dict[str, Any] = json.loads(text)
+    stamp = result.pop("export")
+    assert stamp["app_version"] == __version__ and stamp["exported_at"].endswith("+00:00")
     return result
 
 
@@ -123,17 +135,22 @@ def test_version(cli: CLI) -> None:
     assert cli.ok("--version", db=False) == f"retro-desk {__version__}\n"
 
 
-def test_list_on_a_missing_database_prints_nothing_and_creates_nothing(cli: CLI) -> None:
-    assert cli.ok("list") == ""
-    assert json.loads(cli.ok("list", "--json")) == []
+@pytest.mark.parametrize("command", [("list",), ("list", "--json"), ("export", "1"),
+                                     ("search", "certificate")])
+def test_reading_commands_on_a_missing_database_say_so_and_create_nothing(
+    cli: CLI, command: tuple[str, ...]
+) -> None:
+    message = cli.fails(*command)
+    assert f"no database at {cli.db}" in message
     assert not cli.db.exists()
     assert not (cli.root / "xdg-data").exists()
 
 
-def test_import_prints_the_new_id_as_last_word(cli: CLI) -> None:
-    output = cli.ok("import", str(SAMPLE))
-    assert output.endswith("\n") and output.count("\n") == 1
-    new_id = int(output.split()[-1])
+def test_import_prints_the_new_id_alone(cli: CLI) -> None:
+    result = cli.run("import", str(SAMPLE))
+    assert result.stdout == "1\n"
+    assert result.stderr == f"Imported {SAMPLE_TITLE} as session 1\n"
+    new_id = int(result.stdout)
     [row] = cli.sessions()
     assert row["id"] == new_id
     assert row["uuid"] == SAMPLE_UUID
@@ -152,7 +169,7 @@ def test_import_twice_is_refused_unless_copy(cli: CLI, imported: int) -> None:
     assert rows[copy_id]["uuid"] != SAMPLE_UUID
     assert rows[copy_id]["title"] == SAMPLE_TITLE
     # The copy has everything the original has.
-    copy_data = json.loads(cli.ok("export", str(copy_id), "--format", "json"))
+    copy_data = exported_data(cli.ok("export", str(copy_id), "--format", "json"))
     original = sample_data()
     copy_data["session"]["uuid"] = original["session"]["uuid"]
     assert copy_data == original
@@ -194,9 +211,9 @@ def test_list_json(cli: CLI, imported: int) -> None:
 
 def test_export_json_equals_the_imported_file(cli: CLI, imported: int) -> None:
     exported = cli.ok("export", str(imported), "--format", "json")
-    assert json.loads(exported) == sample_data()
+    assert exported_data(exported) == sample_data()
     # By UUID too.
-    assert json.loads(cli.ok("export", SAMPLE_UUID, "--format", "json")) == sample_data()
+    assert exported_data(cli.ok("export", SAMPLE_UUID, "--format", "json")) == sample_data()
 
 
 def test_export_markdown_to_stdout(cli: CLI, imported: int) -> None:
@@ -204,6 +221,24 @@ def test_export_markdown_to_stdout(cli: CLI, imported: int) -> None:
     assert SAMPLE_TITLE in text
     assert "Zoë Hartmann" in text  # UTF-8 on stdout, whatever the locale
     assert cli.ok("export", str(imported), "--format", "md") == text
+    assert cli.ok("export", str(imported), "--format", "md", "-o", "-") == text
+    assert not (cli.root / "-").exists()
+
+
+def test_export_pdf_to_standard_output(cli: CLI, imported: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "retro_desk", "--db", str(cli.db), "export", str(imported),
+         "--format", "pdf", "-o", "-"],
+        capture_output=True, env=cli.env, cwd=cli.root, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"%PDF-") and result.stdout.rstrip().endswith(b"%%EOF")
+    assert not (cli.root / "-").exists()
+
+
+def test_export_format_help_shows_choices_and_default(cli: CLI) -> None:
+    text = " ".join(cli.ok("export", "--help").split())
+    assert "one of md, json, html, pdf (default: md)" in text
 
 
 @pytest.mark.parametrize("fmt", ["md", "json"])
@@ -211,12 +246,30 @@ def test_export_to_a_file(cli: CLI, imported: int, fmt: str) -> None:
     target = cli.root / "out" / f"retro.{fmt}"
     target.parent.mkdir()
     assert cli.ok("export", str(imported), "--format", fmt, "-o", str(target)) == ""
-    assert target.read_text(encoding="utf-8") == cli.ok("export", str(imported), "--format", fmt)
+
+    def same(written: str, printed: str) -> bool:
+        if fmt == "json":
+            return exported_data(written) == exported_data(printed)
+        # Markdown written to a file shows the picture written beside it.
+        picture = "![Timeline picture](retro-timeline.png)"
+        blocks = [block for block in written.split("\n\n")
+                  if not block.startswith((picture, "The incident on a time axis."))]
+        return "\n\n".join(blocks) == printed and f"\n{picture}\n" in written
+
+    printed = cli.ok("export", str(imported), "--format", fmt)
+    assert same(target.read_text(encoding="utf-8"), printed)
     # An existing file is replaced whole.
     target.write_text("old contents that are longer than nothing " * 1000)
     cli.ok("export", str(imported), "--format", fmt, "--output", str(target))
-    assert target.read_text(encoding="utf-8") == cli.ok("export", str(imported), "--format", fmt)
-    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+    assert same(target.read_text(encoding="utf-8"), printed)
+    names = sorted(p.name for p in target.parent.iterdir())
+    if fmt == "md":
+        # As the window does: the timeline picture beside the document.
+        assert names == ["retro-timeline.png", "retro-timeline.svg", "retro.md"]
+        png = (target.parent / "retro-timeline.png").read_bytes()
+        assert png.startswith(b"\x89PNG")
+    else:
+        assert names == [target.name]
 
 
 def test_export_to_an_unwritable_path(cli: CLI, imported: int) -> None:
@@ -254,7 +307,8 @@ def test_failed_export_does_not_damage_an_existing_file(cli: CLI, tmp_path: Path
         )
         assert "cannot write" in message
         assert sha256(target) == before
-        assert sorted(p.name for p in target.parent.iterdir()) == ["retro.md"]  # no temp file
+        # No temporary file is left (the timeline pictures may be written beside it).
+        assert not [p.name for p in target.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_unknown_format_is_a_usage_error(cli: CLI, imported: int) -> None:
@@ -269,9 +323,8 @@ def test_unknown_format_is_a_usage_error(cli: CLI, imported: int) -> None:
         ("frobnicate",),
         ("list", "--colour"),
         ("import",),
-        ("export", "1", "--format", "pdf"),  # a PDF needs -o
     ],
-    ids=["export-no-id", "unknown-command", "unknown-option", "import-no-file", "pdf-no-o"],
+    ids=["export-no-id", "unknown-command", "unknown-option", "import-no-file"],
 )
 def test_wrong_usage(cli: CLI, args: tuple[str, ...]) -> None:
     cli.fails(*args, status=2)
@@ -289,7 +342,7 @@ def test_export_unknown_id(cli: CLI, imported: int, ident: str) -> None:
 
 
 def test_export_from_a_missing_database(cli: CLI) -> None:
-    assert "no session" in cli.fails("export", "1")
+    assert "no database" in cli.fails("export", "1")
     assert not cli.db.exists()
 
 
@@ -396,8 +449,7 @@ def test_newer_database_is_refused(cli: CLI, imported: int) -> None:
 
 def test_db_option_after_the_subcommand(cli: CLI) -> None:
     elsewhere = cli.root / "elsewhere.sqlite3"
-    output = cli.ok("import", str(SAMPLE), "--db", str(elsewhere), db=False)
-    new_id = output.split()[-1]
+    new_id = str(cli.import_file(SAMPLE, "--db", str(elsewhere), db=False))
     assert elsewhere.exists() and not cli.db.exists()
     rows = json.loads(cli.ok("list", "--json", "--db", str(elsewhere), db=False))
     assert [str(row["id"]) for row in rows] == [new_id]
@@ -413,7 +465,7 @@ def test_retro_desk_db_environment_variable(cli: CLI) -> None:
     assert from_env.exists()
     assert [row["id"] for row in cli.sessions(db=False, env=env)] == [session_id]
     # --db wins over the variable.
-    assert cli.sessions(env=env) == []
+    assert "no database" in cli.fails("list", env=env)
     assert not (cli.root / "xdg-data").exists()
 
 

@@ -114,11 +114,10 @@ def test_import_dir_names_an_unreadable_file_and_brings_the_rest(cli: CLI) -> No
 
 
 def test_import_file_prints_the_id_alone(cli: CLI) -> None:
-    assert cli.ok("import", str(SAMPLE)) == "1\n"
+    assert cli.run("import", str(SAMPLE)).stdout == "1\n"
 
 
 def test_actions_and_insights(cli: CLI) -> None:
-    assert cli.ok("actions") == ""
     cli.import_file(SAMPLE)
     lines = cli.ok("actions").splitlines()
     assert len(lines) == 5
@@ -139,8 +138,8 @@ def test_actions_and_insights(cli: CLI) -> None:
 
 
 def test_reading_commands_on_a_missing_database_create_nothing(cli: CLI) -> None:
-    assert cli.ok("actions") == ""
-    assert json.loads(cli.ok("insights", "--json"))["months"] == []
+    assert "no database" in cli.fails("actions")
+    assert "no database" in cli.fails("insights", "--json")
     assert cli.fails("check").startswith("retro-desk: error:")
     assert cli.fails("publish", str(cli.root / "out")).startswith("retro-desk: error:")
     assert not cli.db.exists()

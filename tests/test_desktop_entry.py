@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import retro_desk
-from retro_desk import session_file
 from retro_desk.cli import split_file_argument
 from retro_desk.desktop_entry import (
     APP_ID,
@@ -29,6 +28,7 @@ from retro_desk.desktop_entry import (
     metainfo_file,
     mime_file,
 )
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retro_desk import session_file
-from retro_desk.export import markdown_document
+from retro_desk.export import markdown_text, session_file
 from retro_desk.language import (
     Finding,
     Matcher,
@@ -93,7 +92,7 @@ def test_salted_sample_has_findings_in_many_places() -> None:
 def test_the_exported_reflection_counts_every_finding() -> None:
     retro = salted(sample_retro())
     retro.session.language_reflection = True
-    document = markdown_document(retro)
+    document = markdown_text(retro)
     total = len(one_by_one(retro))
     assert f"{total} phrases of blame framing were noticed" in document
 

@@ -25,7 +25,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retro_desk import cli, session_file, timefmt
+from retro_desk import cli, timefmt
+from retro_desk.export import session_file
 from retro_desk.files import UnsafeTarget, check_target, write_atomic
 from retro_desk.model import Event, ParkingItem
 from retro_desk.paths import resource

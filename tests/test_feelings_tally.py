@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.feelings_tally import tally
 from retro_desk.model import Feeling
 from retro_desk.paths import resource

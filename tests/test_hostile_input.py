@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from benchmarks.crash_trials import child_env
-from retro_desk import cli, session_file
+from retro_desk import cli
 from retro_desk.editor import SessionEditor
+from retro_desk.export import session_file
 from retro_desk.model import Event, Learning, ParkingItem
 from retro_desk.paths import resource
 from retro_desk.storage import DiskFull, ReadOnlyDatabase, StorageError, Store

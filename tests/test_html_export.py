@@ -1,4 +1,5 @@
-"""HTML export: every section, and every typed text shown as text, never as markup or a link."""
+"""HTML export: every section, and every typed text shown as text, never as markup; the only
+links are typed http(s) URLs, to themselves."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from retro_desk import session_file
-from retro_desk.export import reflection_section
-from retro_desk.html_export import CSP, TimelineImage, png_data_uri, render_html
-from retro_desk.markdown_export import render_markdown
+from retro_desk.export import html_text, markdown_text, session_file
+from retro_desk.export.html import CSP, Image, png_data_uri
 from retro_desk.model import (
     Action,
     Answer,
@@ -26,8 +25,8 @@ from retro_desk.model import (
 )
 from retro_desk.paths import resource
 
-SECTIONS = ["Summary", "Agenda", "Feelings round", "Timeline", "Decision points", "Learnings",
-            "Actions", "Parking lot", "Language reflection", "Closing"]
+SECTIONS = ["Summary", "Timeline", "Learnings", "Actions", "Parking lot", "Feelings round",
+            "Closing", "Agenda: planned and spent", "Language reflection"]
 HOSTILE = [
     "<script>alert('x')</script>",
     '"><img src=x onerror=alert(1)>',
@@ -40,7 +39,7 @@ HOSTILE = [
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "dl", "dt",
     "dd", "ul", "li", "p", "span", "strong", "code", "section", "table", "thead", "tbody",
-    "tr", "th", "td", "figure", "img", "figcaption", "br",
+    "tr", "th", "td", "figure", "img", "figcaption", "br", "a",
 }
 
 
@@ -118,25 +117,24 @@ def hostile_retro() -> Retro:
 
 def test_the_sample_has_every_section_in_markdown_order() -> None:
     retro = sample()
-    page = Page(render_html(retro, reflection=reflection_section(retro)))
+    page = Page(html_text(retro))
     assert page.headings == SECTIONS
-    markdown_sections = re.findall(r"^## (.+)$", render_markdown(
-        retro, reflection=reflection_section(retro)), flags=re.MULTILINE)
+    markdown_sections = re.findall(r"^## (.+)$", markdown_text(retro), flags=re.MULTILINE)
     assert page.headings == markdown_sections
 
 
 def test_the_sample_holds_what_the_markdown_holds() -> None:
     retro = sample()
-    text = Page(render_html(retro, reflection=reflection_section(retro))).all_text()
+    text = Page(html_text(retro)).all_text()
     for expected in (
         "Retro: Checkout payments failing after a certificate renewal",
         "Our own incident", "Europe/Berlin", "Ines Vogel",
         "Zoë Hartmann — Site reliability engineer, primary on-call",
         "Feelings round", "10 min", "13 min", "+3 min",  # planned, spent, difference
         "4 of 8 entries named a blame feeling.", "vindicated",
-        "Time (Europe/Berlin, 2026-11-20)", "14:41:00 +01:00",
+        "in Europe/Berlin (UTC+01:00)", "Time (2026-11-20)", "14:41",
         "◆ decision point", "△ learned later",
-        "Decision point 1 · 09:40:00 +01:00", "Knowledge:",
+        "Decision point 1 · 09:40", "Knowledge:",
         "ROTI (return on time invested, 1–5)",
         "phrase of blame framing was noticed",
     ):
@@ -149,8 +147,9 @@ def test_the_sample_holds_what_the_markdown_holds() -> None:
 
 def test_feeling_notes_carry_no_names_and_are_sorted() -> None:
     retro = sample()
+    retro.session.export_feeling_notes = True
     retro.feelings[0].participant = retro.participants[0].key
-    page = render_html(retro)
+    page = html_text(retro)
     section = page[page.index('id="feelings"'):page.index('id="timeline"')]
     assert all(person.name not in section for person in retro.participants)
     notes = [f.note for f in retro.feelings if f.note.strip()]
@@ -161,7 +160,7 @@ def test_feeling_notes_carry_no_names_and_are_sorted() -> None:
 
 def test_hostile_text_stays_text() -> None:
     retro = hostile_retro()
-    page = render_html(retro, reflection=reflection_section(retro))
+    page = html_text(retro)
     parsed = Page(page)
     # Only the elements this program writes; no script, no link, no form, no frame.
     assert set(parsed.tags) <= ALLOWED_TAGS
@@ -171,28 +170,32 @@ def test_hostile_text_stays_text() -> None:
     for tag, name, value in parsed.attributes:
         assert not name.startswith("on"), (tag, name)
         assert name in {"lang", "charset", "http-equiv", "content", "name", "class", "id",
-                        "width", "src", "alt", "height"}, (tag, name)
+                        "width", "src", "alt", "height", "href", "rel"}, (tag, name)
         assert "javascript" not in (value or "").lower() or tag == "meta"
+        if name == "href":
+            # Typed http(s) URLs, each a link to itself.
+            assert value in ("https://status.example.com/incidents/42", "https://evil.example")
     text = parsed.all_text()
     for hostile in HOSTILE:
         assert hostile in text, hostile
-    # The source links are there to read and copy, not to click.
-    assert "<code>javascript:alert(document.cookie)</code>" in page
-    assert "a" not in parsed.tags and not re.search(r"<a[\s>]", page)
+    # Only a typed http(s) URL is a link, to itself.
+    assert 'href="https://status.example.com/incidents/42"' in page
+    assert '<a href="https://evil.example" rel="noopener noreferrer nofollow">' in page
+    assert "javascript:alert(document.cookie)</span>" in page
 
 
 def test_control_characters_and_line_breaks() -> None:
     retro = sample()
     retro.session.summary = "line one\r\nline two\x00\x1b[31m \ud800 end"
-    page = render_html(retro)
+    page = html_text(retro)
     assert "line one<br>line two\ufffd\ufffd[31m \ufffd end" in page
     page.encode("utf-8")
 
 
 def test_a_self_contained_printable_page() -> None:
     retro = sample()
-    image = TimelineImage(png_data_uri(b"\x89PNG\r\n\x1a\n fake"), 1200, 400)
-    page = render_html(retro, timeline_image=image)
+    image = Image(png_data_uri(b"\x89PNG\r\n\x1a\n fake"), 1200, 400)
+    page = html_text(retro, image)
     parsed = Page(page)
     sources = [value for tag, name, value in parsed.attributes if name == "src"]
     assert sources == [image.src]
@@ -200,7 +203,8 @@ def test_a_self_contained_printable_page() -> None:
     assert f'content="{CSP}"' in page
     assert "@media print" in page
     # Nothing is fetched: no external style sheet, script, font or picture.
-    assert not re.search(r"(href|src)=\"(?!data:)", page)
+    assert not re.search(r"src=\"(?!data:)", page)
+    assert all(href.startswith("https://") for href in re.findall(r'href="([^"]*)"', page))
     assert "url(" not in page
 
 
@@ -208,12 +212,13 @@ def test_a_self_contained_printable_page() -> None:
 def test_the_language_reflection_follows_the_retro_setting(switch: bool) -> None:
     retro = dataclasses.replace(sample())
     retro.session.language_reflection = switch
-    headings = Page(render_html(retro, reflection=reflection_section(retro))).headings
+    headings = Page(html_text(retro)).headings
     assert ("Language reflection" in headings) is switch
 
 
 def test_an_empty_retro_says_none_recorded() -> None:
     retro = Retro(session=Session(uuid="u", title="Empty"))
-    parsed = Page(render_html(retro))
+    retro.session.language_reflection = False
+    parsed = Page(html_text(retro))
     assert parsed.headings == [s for s in SECTIONS if s != "Language reflection"]
     assert parsed.all_text().count("None recorded.") >= 7

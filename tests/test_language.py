@@ -428,6 +428,151 @@ def test_self_criticism_by_we_gets_we_wording() -> None:
     assert "they" in theirs.prompt and "we" not in theirs.prompt.split()
 
 
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("The platform squad dropped the ball on the quota review.", "botched"),
+        ("Ingrid bungled the cut-over to the new region.", "botched"),
+        ("Zara messed up the cache key migration.", "botched"),
+        ("The night shift fumbled the hand-off to the day team.", "botched"),
+        ("Honestly the release crew made a mess of the version bump.", "botched"),
+        ("Oskar blew it when he restored the wrong snapshot.", "botched"),
+    ],
+)
+def test_idioms_of_personal_failure(text: str, rule_id: str) -> None:
+    assert [f.rule_id for f in find_blame(text)] == [rule_id]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The batch importer messed up the currency column.",
+        "The storage layer dropped the writes that arrived during the election.",
+        "Nobody dropped the ball: the reminder went to a retired mailbox.",
+        "We are not here to decide who messed up.",
+        "The rollout botched nothing; the data loss came from the driver bug.",
+    ],
+)
+def test_failure_idioms_said_of_machines_or_denied_are_not_blame(text: str) -> None:
+    assert find_blame(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helga was supposed to rotate the API keys but never did.",
+        "The DBA was asked to vacuum the table and forgot.",
+        "Our contractor was responsible for the renewal and failed to do it.",
+        "The release captain was meant to freeze merges but didn't.",
+    ],
+)
+def test_a_duty_not_carried_out_is_counterfactual(text: str) -> None:
+    assert [f.rule_id for f in find_blame(text)] == ["supposed-to-but-didnt"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sweeper job was supposed to purge old rows but didn't.",
+        "Vector was meant to ship the logs but didn't, because its buffer was full.",
+        "Helga is supposed to rotate the keys next quarter.",
+    ],
+)
+def test_a_machine_duty_or_a_plan_is_not_a_failed_duty(text: str) -> None:
+    assert find_blame(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("It was perfectly obvious that the reindex would starve the replicas.", "hindsight"),
+        ("Obviously no one on the rota had read the vendor notice.", "hindsight"),
+        ("Predictably, the new joiner ran the script on production.", "hindsight"),
+        ("Clearly the schema change was the real cause.", "hindsight"),
+        ("All Bjorn needed to do was look at the lag panel.", "minimising"),
+        ("They merely had to wait for the lock to clear.", "minimising"),
+        ("It would have taken her thirty seconds to check the calendar.", "minimising"),
+        ("How hard is it to read a runbook?", "minimising"),
+        ("Nobody even bothered to open the dashboard.", "counterfactual"),
+        ("Didn't anyone think to snapshot the volume first?", "counterfactual"),
+        ("Petra should never have been handed the admin token.", "counterfactual"),
+        ("We should have had an alert on the queue age.", "counterfactual"),
+        ("Leadership ignored the capacity forecast twice.", "choice"),
+        ("The architect brushed aside the SRE's concerns.", "choice"),
+        ("Despite the red pipeline, Yusuf merged it anyway.", "choice"),
+        ("Who disabled the canary?", "single_cause"),
+        ("<kai> so who pushed this on a Friday?", "single_cause"),
+        ("Whose idea was it to run the backfill at peak?", "single_cause"),
+        ("The blame for this lies with the payments team.", "single_cause"),
+        ("The outage came from an admin's slip in the ACL file.", "human_error"),
+        ("Real engineers don't need a checklist.", "distancing"),
+        ("Someone has to be held accountable for the lost orders.", "retributive"),
+    ],
+)
+def test_shapes_of_blame_found_in_look_alike_writing(text: str, category: str) -> None:
+    assert category in [f.category for f in find_blame(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scheduler clearly preferred the warm nodes.",
+        "The edge cache evidently served the old bundle for an hour.",
+        "Clearly the backoff policy amplified the retries.",
+        "All the sidecar needed to do was forward one header.",
+        "The hotfix just had to clear CI before it went out.",
+        "We just had to wait for the DNS TTL to run out.",
+        "Who was holding the pager on Saturday?",
+        "Whose dashboards did the responders have open?",
+        "Who needs access to the restore tooling?",
+        "Please check who approved the change, as the audit requires.",
+        "By 03:10 it was clear that the primary would not come back.",
+        "It became obvious at 14:20 that the disk would fill within the hour.",
+        "Management joined the bridge at 15:00.",
+        "The vendor shipped a patched firmware the same evening.",
+        "The engineer responsible for the rollout wrote this review.",
+        "The CSV parser is careless about trailing whitespace.",
+        "Nobody was careless; the two consoles looked the same.",
+        "Karma is the name of our flag service.",
+        "The config's error handling swallowed the timeout.",
+    ],
+)
+def test_near_misses_of_those_shapes_stay_quiet(text: str) -> None:
+    assert find_blame(text) == []
+
+
+def test_they_just_had_to_wait_minimises_but_we_just_had_to_wait_reports() -> None:
+    assert [f.rule_id for f in find_blame("They just had to wait a minute.")] == [
+        "just-had-to-wait"
+    ]
+    assert find_blame("We just had to wait a minute for the lease to expire.") == []
+
+
+def test_an_opening_adverb_waits_for_the_verb_of_its_subject() -> None:
+    """Typed so far, "Clearly the on-call engineer" claims nothing; a verb phrase that opens a
+    sentence ("Failing to notice…") has no subject after it, only an object."""
+    assert find_blame("Clearly the on-call engineer") == []
+    assert [f.rule_id for f in find_blame("Failing to notice the page cost an hour.")] == [
+        "failed-to-notice"
+    ]
+
+
+def test_the_subject_after_an_opening_phrase_words_the_prompt() -> None:
+    assert "hindsight" in [
+        f.category for f in find_blame("Obviously we never tested the restore path.")
+    ]
+    assert find_blame("Obviously the CDN never cached the error page.") == []
+    [theirs] = find_blame("We really should have had paging on the disk.")
+    assert "we" in theirs.prompt.split() and "they" not in theirs.prompt.split()
+
+
+def test_a_possessive_just_before_the_phrase_is_its_owner() -> None:
+    assert [f.rule_id for f in find_blame("It came down to Omar's mistake.")] == [
+        "someones-mistake"
+    ]
+    assert find_blame("The parser's error was swallowed by the retry wrapper.") == []
+
+
 def test_an_assumption_gets_an_assumption_prompt() -> None:
     for text in ("Responders wrongly assumed the cache was warm.",
                  "Responders assumed the cache was warm, which was wrong."):

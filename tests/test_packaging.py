@@ -126,7 +126,9 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
         cwd=elsewhere,
         env=env,
     )
-    assert json.loads(exported) == json.loads(sample.read_text(encoding="utf-8"))
+    document = json.loads(exported)
+    assert document.pop("export")["app_version"] == retro_desk.__version__
+    assert document == json.loads(sample.read_text(encoding="utf-8"))
 
     # The window opens on it and is painted; a PDF is drawn (Qt's fonts and plugins found).
     _run([str(script), "--db", str(db), "--exit-when-ready"], cwd=elsewhere, env=env)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from retro_desk import session_file
+from retro_desk.export import markdown_text, session_file
 from retro_desk.model import Answer, Event, Feeling, Learning, ParkingItem, Retro, Session
-from retro_desk.reflection import render_markdown, retro_findings, summarise
+from retro_desk.reflection import retro_findings, summarise
 
 
 def retro_with_blame() -> Retro:
@@ -59,9 +59,11 @@ def test_keys_are_stable_and_marks_are_counted() -> None:
 
 
 def test_markdown_section_holds_counts_and_no_typed_text() -> None:
-    findings = retro_findings(retro_with_blame())
-    text = render_markdown(summarise(findings, {findings[0].key: "reframed"}))
-    assert text.startswith("## Language reflection\n")
+    retro = retro_with_blame()
+    findings = retro_findings(retro)
+    retro.reflection_marks = {findings[0].key: "reframed"}
+    document = markdown_text(retro)
+    text = document[document.index("## Language reflection\n"):]
     assert "were noticed: 1 reframed as a how/what question, 0 kept" in text
     assert "| Hindsight | 1 |" in text
     assert "they had it coming" not in text and "operator" not in text

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from retro_desk import session_file
 from retro_desk.editor import SessionEditor
+from retro_desk.export import session_file
 from retro_desk.model import (
     Action,
     AgendaItem,
@@ -29,7 +29,7 @@ from retro_desk.model import (
 from retro_desk.paths import resource
 from retro_desk.reflection import retro_texts
 from retro_desk.storage import StorageError, Store
-from retro_desk.storage.schema import SCHEMA_VERSION, migrations
+from retro_desk.storage.schema import migrations
 from retro_desk.storage.search import (
     PER_RETRO,
     QueryError,
@@ -37,6 +37,7 @@ from retro_desk.storage.search import (
     fts_query,
     parse_snippet,
 )
+from retro_desk.storage.version import SCHEMA_VERSION
 from retro_desk.textref import Place
 
 # One store serves every generated example; each example leaves it as it found it.
@@ -496,7 +497,10 @@ def test_cli_search_keeps_private_notes_out_unless_asked(tmp_path: Path) -> None
     store = Store.open(cli.db)
     store.create_retro(marked_retro())
     store.close()
-    assert cli.ok("search", "secretword") == "No retro matches “secretword”.\n"
+    nothing = cli.run("search", "secretword")
+    # Like grep: nothing found is exit status 1, and says so.
+    assert (nothing.returncode, nothing.stdout, nothing.stderr) == (
+        1, "No retro matches “secretword”.\n", "")
     assert "Private notes: [secretword] only for me" in cli.ok("search", "secretword",
                                                                "--private")
 
@@ -516,14 +520,36 @@ def test_cli_search_odd_but_searchable_queries_never_fail(tmp_path: Path) -> Non
     cli = CLI(tmp_path)
     cli.import_file(SAMPLE)
     for query in ('AND OR NOT', 'title:"cert', "((dns", "NEAR(a,b)", "c++*", "Zoë's \"roll"):
-        cli.ok("search", "--", query)
+        result = cli.run("search", "--", query)
+        assert result.returncode in (0, 1) and result.stderr == "", result.stderr
+        assert (result.returncode == 1) == ("No retro matches" in result.stdout)
 
 
-def test_cli_search_on_a_missing_database_finds_nothing_and_creates_nothing(
+def test_cli_search_on_a_missing_database_says_so_and_creates_nothing(
     tmp_path: Path,
 ) -> None:
     from tests.test_cli import CLI
 
     cli = CLI(tmp_path)
-    assert json.loads(cli.ok("search", "dns", "--json"))["sessions"] == []
+    assert "no database at" in cli.fails("search", "dns", "--json")
     assert not cli.db.exists()
+
+
+def test_cli_search_and_list_never_print_control_characters(tmp_path: Path) -> None:
+    from tests.test_cli import CLI
+
+    cli = CLI(tmp_path)
+    retro = marked_retro()
+    retro.session.title = "Evil \x1b]0;owned\x07 title \x1b[2J\x9b31m done \u202egnp.exe"
+    retro.learnings[0].text = "dnsword with \x1b[31mred\x1b[0m and a bell\x07"
+    store = Store.open(cli.db)
+    store.create_retro(retro)
+    store.close()
+    for output in (cli.ok("list"), cli.ok("search", "dnsword"), cli.ok("list", "--json"),
+                   cli.ok("search", "dnsword", "--json")):
+        assert not any(ord(c) < 32 and c != "\n" for c in output), output
+        assert not any(0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in output), output
+    listing = cli.ok("list")
+    assert "Evil \ufffd]0;owned\ufffd title \ufffd[2J\ufffd31m done \ufffdgnp.exe" in listing
+    [row] = json.loads(cli.ok("list", "--json"))
+    assert row["title"] == retro.session.title  # JSON keeps the text, escaped

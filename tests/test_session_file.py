@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retro_desk import session_file
+from retro_desk import __version__
+from retro_desk.export import session_file
+from retro_desk.export.session_file import SessionFileError
 from retro_desk.model import (
     CATEGORIES,
     KINDS,
@@ -32,7 +34,6 @@ from retro_desk.model import (
     Session,
 )
 from retro_desk.paths import resource
-from retro_desk.session_file import SessionFileError
 from retro_desk.timefmt import EARLIEST_DAY, LATEST_DAY
 
 SAMPLE = resource("sample_retro.json")
@@ -54,7 +55,69 @@ def error_for(document: Any) -> SessionFileError:
 
 def test_sample_imports_and_exports_to_the_same_json() -> None:
     retro = session_file.read_file(SAMPLE)
-    assert json.loads(session_file.dumps(retro)) == sample_document()
+    exported = json.loads(session_file.dumps(retro))
+    assert exported.pop("export")["app"] == "Retro Desk"
+    assert exported == sample_document()
+    assert session_file.to_document(retro) == sample_document()
+
+
+def test_an_export_says_when_and_by_which_version() -> None:
+    moment = datetime(2026, 12, 3, 19, 5, 7, tzinfo=timezone(timedelta(hours=1)))
+    document = json.loads(session_file.dumps(session_file.read_file(SAMPLE), now=moment))
+    assert document["export"] == {"exported_at": "2026-12-03T18:05:07+00:00",
+                                  "app": "Retro Desk", "app_version": __version__}
+    # Reading it back ignores the stamp: it describes the file, not the retro.
+    assert session_file.to_document(session_file.from_document(document)) == sample_document()
+
+
+WRITE_UP = {
+    "severity": "SEV-1", "incident_ref": "INC-1187", "services": ["checkout", "payments"],
+    "impact": "2,100 failed payments", "detected_at": "2026-11-20T14:36:00+01:00",
+    "mitigated_at": "2026-11-20T15:21:00+01:00", "resolved_at": "2026-11-20T16:30:00+01:00",
+    "retro_date": "2026-11-25", "owner": "Priya Raman", "export_feeling_notes": True,
+}
+
+
+def test_the_write_up_fields_go_out_and_come_back() -> None:
+    document = sample_document()
+    document["session"].update(WRITE_UP)
+    retro = session_file.from_document(document)
+    assert (retro.session.severity, retro.session.services, retro.session.retro_date) == (
+        "SEV-1", ["checkout", "payments"], "2026-11-25")
+    assert retro.session.export_feeling_notes is True
+    assert session_file.to_document(retro) == document
+
+
+def test_a_key_time_without_an_offset_is_read_in_the_session_zone() -> None:
+    document = sample_document()
+    document["session"]["detected_at"] = "2026-11-20T14:36"
+    retro = session_file.from_document(document)
+    assert retro.session.detected_at == "2026-11-20T14:36:00+01:00"
+
+
+@pytest.mark.parametrize(("key", "value", "path"), [
+    ("services", "checkout", "$.session.services"),
+    ("services", ["ok", 3], "$.session.services[1]"),
+    ("detected_at", "soon", "$.session.detected_at"),
+    ("retro_date", "next week", "$.session.retro_date"),
+    ("export_feeling_notes", "yes", "$.session.export_feeling_notes"),
+    ("severity", 1, "$.session.severity"),
+])
+def test_a_bad_write_up_field_names_its_path(key: str, value: object, path: str) -> None:
+    document = sample_document()
+    document["session"][key] = value
+    with pytest.raises(session_file.SessionFileError) as raised:
+        session_file.from_document(document)
+    assert raised.value.path == path
+
+
+def test_unknown_fields_anywhere_are_ignored_never_fatal() -> None:
+    document = sample_document()
+    document["written_by_a_newer_tool"] = {"x": 1}
+    document["session"]["team"] = "payments"
+    document["timeline"][0]["severity"] = "high"
+    document["participants"][0]["pronouns"] = "she/her"
+    retro = session_file.from_document(document)
     assert session_file.to_document(retro) == sample_document()
 
 

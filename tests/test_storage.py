@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.model import (
     Action,
     AgendaItem,
@@ -136,9 +136,8 @@ def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == [
-            "m001_initial", "m002_reflection_marks", "m003_archive", "m004_team_archive"
-        ]
+        assert applied == ["m001_initial", "m002_reflection_marks", "m003_archive",
+                           "m004_write_up", "m005_team_archive"]
         assert store.list_sessions() == []
     finally:
         store.close()
@@ -150,7 +149,7 @@ def test_reopening_current_schema_applies_nothing_and_keeps_data(saved_db: Path)
     with sqlite3.connect(saved_db) as conn:
         before = conn.execute("SELECT * FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert len(before) == 4
+    assert len(before) == 5
     store = Store.open(saved_db)
     try:
         assert migrations.pending(store.db) == []

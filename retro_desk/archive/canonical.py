@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retro_desk import session_file
+from retro_desk.export import session_file
+from retro_desk.export.session_file import SessionFileError
 from retro_desk.model import Retro
-from retro_desk.session_file import SessionFileError
 from retro_desk.storage.archive import Timestamps, done_times, timestamps
 from retro_desk.storage.store import Store
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from retro_desk.archive.canonical import ArchivedRetro, archived, from_file, from_store
 from retro_desk.archive.publish import session_files
-from retro_desk.session_file import SessionFileError
+from retro_desk.export.session_file import SessionFileError
 from retro_desk.storage.archive import (
     Synced,
     bring_in,

@@ -19,11 +19,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from retro_desk.archive.canonical import ArchivedRetro, from_file, from_store
-from retro_desk.export import markdown_document
+from retro_desk.export import markdown_text
+from retro_desk.export.markdown import escape_cell
+from retro_desk.export.session_file import FORMAT, SessionFileError
 from retro_desk.files import write_atomic
-from retro_desk.markdown_export import escape_cell
 from retro_desk.model import Retro, Session
-from retro_desk.session_file import FORMAT, SessionFileError
 from retro_desk.storage.archive import Synced, record_sync, synced
 from retro_desk.storage.store import Store
 
@@ -256,7 +256,7 @@ def _write_retro(target: Path, archived: ArchivedRetro, picture: PictureMaker | 
     if _up_to_date(target, archived, picture is not None and bool(retro.timeline)):
         return []
     svg = picture(retro) if picture is not None and retro.timeline else None
-    markdown = markdown_document(retro, timeline_image=PICTURE if svg is not None else None)
+    markdown = markdown_text(retro, PICTURE if svg is not None else None)
     files = {SESSION_FILE: archived.text.encode("utf-8"), WRITE_UP: markdown.encode("utf-8")}
     if svg is not None:
         files[PICTURE] = svg

@@ -59,6 +59,11 @@ _PASSIVE_GAP = frozenset(
     "also then just not never therefore thus simply completely initially somehow probably again "
     "all since later apparently".split()
 )
+# Words that stand for a whole subject, so no noun can follow and be its head.
+_PRONOUNS = frozenset(
+    "i we you he she they someone somebody anyone anybody nobody noone no-one everyone "
+    "everybody whoever".split()
+)
 _WE = frozenset({"we", "us", "our", "ours", "ourselves"})
 _I = frozenset({"i", "me", "my", "mine", "myself"})
 
@@ -131,7 +136,8 @@ class _Patterns:
         match() at the phrase's end."""
         return re.compile(
             r"(?:[\"”’»]|'(?!\w))|\s*[\"”’»]?\s*(?:is|are|was|were)\s+(?:never|not|rarely|seldom|no"
-            r"|hardly\s+ever|a\s+(?:symptom|label|myth|starting\s+point))\b",
+            r"|hardly\s+ever|a\s+(?:symptom|label|myth|starting\s+point)"
+            r"|(?:the|a|an|our|their)\s+(?:name|word|term)\s+(?:of|for))\b",
             re.IGNORECASE,
         )
 
@@ -224,12 +230,56 @@ class Subjects:
             return "thing"
         return "unknown"
 
+    def subject_after(self, text: str, start: int, sentence_end: int) -> Kind:
+        """The subject of a sentence that a phrase opens ("Obviously nobody read…", "All Lee
+        needed to do…"): a pronoun straight after it, else its first run of nouns."""
+        tokens = _tokens(text, start, min(sentence_end, start + 60))
+        if not tokens or not _skippable(_key(tokens[0][0])):
+            # Only an adverb or "all" stands before its subject; after a verb ("Failing to
+            # notice the alert…") come its object and the rest.
+            return "unknown"
+        for index, (word, _) in enumerate(tokens):
+            key = _key(word)
+            if not word or _skippable(key):
+                continue
+            if key == "no" and index + 1 < len(tokens) and tokens[index + 1][0].lower() == "one":
+                return "person"  # "no one"
+            if key in _PRONOUNS:
+                return self._known(key)
+            break
+        # The first run of known words after the phrase; its last is its head ("the retry
+        # policy amplified", "the new joiner ran"), and the first unknown word after it is
+        # taken for the verb.
+        kind: Kind = "unknown"
+        for index, (word, _) in enumerate(tokens[1:], start=1):
+            key = _key(word)
+            if not word or _skippable(key) or key in _SHARED_SUBJECT:
+                if kind != "unknown":
+                    return kind
+                continue
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            known = self.kind_of(word, False, following)
+            if known == "unknown" and kind != "unknown":
+                return kind
+            if known != "unknown":
+                kind = known
+        # Nothing after the run yet ("Clearly the on-call engineer" typed so far): a subject
+        # with no verb claims nothing.
+        return "unknown"
+
     def subject(self, text: str, sentence_start: int, start: int) -> Kind:
         """Who or what does what the phrase at start says, from the nearest telling word before
         it; a verb joined by "but"/"and" takes the subject of the sentence, and the object of a
-        preposition ("an operator at OWASA") is passed over."""
+        preposition ("an operator at OWASA") is passed over. A possessive just before the
+        phrase is its owner: "triggered by an engineer's slip"."""
         low = max(sentence_start, start - LOOKBACK)
         tokens = _tokens(text, low, start)
+        if tokens and tokens[-1][0] and tokens[-1][1].endswith(("'s", "’s")):
+            word = tokens[-1][0]
+            owner = self._known(_key(word))
+            if owner == "unknown" and word[:1].isupper():
+                return "name"
+            return owner
         # A capitalised word opens its sentence only if nothing but a bullet or a time is before
         # it; when the window starts inside the sentence, no word in it opens the sentence.
         first = _first_word(tokens) if low == sentence_start else -1
@@ -284,6 +334,16 @@ class Subjects:
             # The last noun of the run is its head: "the customer impact" is an impact.
             kind = self.kind_of(word, index == first, following)
         return kind
+
+
+def opens_sentence(text: str, sentence_start: int, start: int) -> bool:
+    """Nothing but marks, function words and adverbs stands before start in its sentence:
+    "Obviously nobody…", "All Lee needed to do…", "- 14:02 who approved…"."""
+    for _, raw in _tokens(text, sentence_start, start):
+        word = raw.strip(_EDGE)
+        if word[:1].isalpha() and not _skippable(_key(word)):
+            return False
+    return True
 
 
 def is_passive(text: str, sentence_start: int, start: int) -> bool:

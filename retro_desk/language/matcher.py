@@ -268,6 +268,15 @@ class Matcher:
         subject: Kind = "unknown"
         if compiled.reads_subject:
             subject = self._subjects.subject(text, sentence_start, start)
+            if (
+                subject == "unknown"
+                and rule.subject != "human-act"
+                and context.opens_sentence(text, sentence_start, start)
+            ):
+                # "Obviously nobody had tested…", "All Lee needed to do…", "All the script
+                # needed to do…": the subject comes after the phrase that opens the sentence.
+                # (A human act needs no subject: "The wrong push of a button…".)
+                subject = self._subjects.subject_after(text, start, sentence_end)
             if not self._subject_fits(rule, subject, text, sentence_start, start):
                 return None
         if rule.quiet_in_questions and context.is_asking(text, sentence_start, sentence_end):
@@ -288,7 +297,19 @@ class Matcher:
     ) -> bool:
         if rule.subject == "person":
             return subject in PEOPLE_KINDS
+        if rule.subject == "others":
+            # "They just had to wait" minimises; "we just had to wait" tells what happened.
+            return subject in PEOPLE_KINDS and subject not in ("we", "i")
         if rule.subject == "not-thing":
+            if rule.category == "character":
+                # A trait said of a machine ("the parser is careless about whitespace"), not
+                # of an act ("a careless push") or a person ("the contractor who wrote that
+                # script was sloppy"): the sentence opens with the machine too.
+                return not (
+                    subject == "thing"
+                    and context.is_passive(text, sentence_start, start)
+                    and self._subjects.opening_subject(text, sentence_start, start) == "thing"
+                )
             return subject != "thing"
         if rule.subject == "human-act":
             # "Engineers deleted the database by accident": the act's subject opens the sentence.

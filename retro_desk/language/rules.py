@@ -54,8 +54,8 @@ _CATEGORY_PROMPTS: dict[str, str] = {
     ),
 }
 
-Subject = Literal["any", "person", "not-thing", "human-act"]
-SUBJECTS: tuple[Subject, ...] = ("any", "person", "not-thing", "human-act")
+Subject = Literal["any", "person", "others", "not-thing", "human-act"]
+SUBJECTS: tuple[Subject, ...] = ("any", "person", "others", "not-thing", "human-act")
 RULES_FILENAME = "blame_rules.toml"
 
 _RULE_KEYS = frozenset(

@@ -41,8 +41,11 @@ TABLES: dict[type[Any], str] = {
 KEY_PREFIX: dict[type[Any], str] = {Participant: "p", Event: "e"}
 SESSION_FIELDS = {f.name for f in dataclasses.fields(Session)} - {"id", "created_at", "updated_at"}
 SESSION_EXTRA = {"closing_notes", "private_notes"}
-_JSON_COLUMNS = {"words", "source_links"}
-_BOOL_COLUMNS = {"blame_feeling", "decision_point", "learned_later", "done", "language_reflection"}
+_JSON_COLUMNS = {"words", "source_links", "services"}
+_BOOL_COLUMNS = {
+    "blame_feeling", "decision_point", "learned_later", "done", "language_reflection",
+    "export_feeling_notes",
+}
 
 
 def column_value(name: str, value: Any) -> Any:

@@ -173,8 +173,138 @@ def m003_archive(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
+# 'RDSK': lets `file` and other tools tell a Retro Desk database from any other SQLite file.
+APPLICATION_ID = 0x5244534B
+_UTC_NOW = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+
+
 @migrations()
-def m004_team_archive(db: Database) -> None:
+def m004_write_up(db: Database) -> None:
+    """The write-up's standard fields; one timestamp form; links Datasette can follow."""
+    columns = (
+        "severity TEXT NOT NULL DEFAULT ''",
+        "incident_ref TEXT NOT NULL DEFAULT ''",
+        "services TEXT NOT NULL DEFAULT '[]'",
+        "impact TEXT NOT NULL DEFAULT ''",
+        "detected_at TEXT",
+        "mitigated_at TEXT",
+        "resolved_at TEXT",
+        "retro_date TEXT",
+        "owner TEXT NOT NULL DEFAULT ''",
+        "export_feeling_notes INTEGER NOT NULL DEFAULT 0",
+    )
+    for column in columns:
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
+    _one_timestamp_form(db)
+    _links(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 4")
+
+
+def _one_timestamp_form(db: Database) -> None:
+    """Every instant as ISO 8601 with a numeric offset (`+00:00`, never `Z`): the form event
+    times already have, so one parser and one text sort read them all."""
+    for table, names in (("sessions", ("created_at", "updated_at")),
+                         ("agenda_templates", ("created_at",))):
+        for name in names:
+            db.execute(
+                f"UPDATE {table} SET {name} = substr({name}, 1, length({name}) - 1) || '+00:00'"
+                f" WHERE {name} LIKE '%Z'"
+            )
+    for table in _CHILD_TABLES:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            db.execute(f"DROP TRIGGER {table}_touch_{event.lower()}")
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_touch_{event.lower()} AFTER {event} ON {table}
+                BEGIN
+                    UPDATE sessions SET updated_at = {_UTC_NOW} WHERE id = {row}.session_id;
+                END
+                """
+            )
+    # Column defaults cannot change without rebuilding the table; these put right what a
+    # default writes, in the inserting statement's transaction.
+    for table, names in (("sessions", ("created_at", "updated_at")),
+                         ("agenda_templates", ("created_at",))):
+        sets = ", ".join(
+            f"{name} = CASE WHEN NEW.{name} LIKE '%Z' THEN substr(NEW.{name}, 1,"
+            f" length(NEW.{name}) - 1) || '+00:00' ELSE NEW.{name} END"
+            for name in names
+        )
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_timestamp_form_insert AFTER INSERT ON {table}
+            BEGIN
+                UPDATE {table} SET {sets} WHERE id = NEW.id;
+            END
+            """
+        )
+    from retro_desk.timefmt import TimeInputError, parse_instant, to_iso
+
+    zones = dict(db.execute("SELECT id, timezone FROM sessions").fetchall())
+    rows = db.execute("SELECT id, session_id, at FROM events").fetchall()
+    for row_id, session_id, at in rows:
+        try:
+            form = to_iso(parse_instant(at, zones.get(session_id, "UTC")))
+        except (TimeInputError, ValueError, OverflowError):
+            continue
+        if form != at:
+            db.execute("UPDATE events SET at = ? WHERE id = ?", [form, row_id])
+
+
+def _links(db: Database) -> None:
+    """Answers name their event, and feelings their participant, by key within the session;
+    a foreign-key column beside the key (kept by triggers) lets Datasette follow the link,
+    and two views show them joined."""
+    for child, key, parent, column in (("answers", "event", "events", "event_id"),
+                                       ("feelings", "participant", "participants",
+                                        "participant_id")):
+        db.execute(
+            f"ALTER TABLE {child} ADD COLUMN {column} INTEGER"
+            f" REFERENCES {parent}(id) ON DELETE SET NULL"
+        )
+        db.execute(
+            f"UPDATE {child} SET {column} = (SELECT p.id FROM {parent} p"
+            f" WHERE p.session_id = {child}.session_id AND p.key = {child}.{key})"
+        )
+        db.execute(f"CREATE INDEX {child}_by_{column} ON {child}({column})")
+        link = (f"UPDATE {child} SET {column} = (SELECT p.id FROM {parent} p"
+                f" WHERE p.session_id = NEW.session_id AND p.key = NEW.{key}) WHERE id = NEW.id;")
+        db.execute(f"CREATE TRIGGER {child}_link_insert AFTER INSERT ON {child} BEGIN {link} END")
+        db.execute(
+            f"CREATE TRIGGER {child}_link_update AFTER UPDATE OF {key} ON {child}"
+            f" BEGIN {link} END"
+        )
+        # An event or participant put back (undo, import) finds the rows that name it.
+        db.execute(
+            f"""
+            CREATE TRIGGER {parent}_link_back AFTER INSERT ON {parent}
+            BEGIN
+                UPDATE {child} SET {column} = NEW.id
+                WHERE session_id = NEW.session_id AND {key} = NEW.key;
+            END
+            """
+        )
+    db.execute(
+        """
+        CREATE VIEW answers_by_event AS
+        SELECT a.id, a.session_id, a.event_id, e.at AS event_at, e.actor AS event_actor,
+               e.description AS event_description, a.category, a.answer
+        FROM answers a LEFT JOIN events e ON e.id = a.event_id
+        """
+    )
+    db.execute(
+        """
+        CREATE VIEW feelings_by_participant AS
+        SELECT f.id, f.session_id, f.participant_id, p.name AS participant_name, f.words,
+               f.note, f.blame_feeling
+        FROM feelings f LEFT JOIN participants p ON p.id = f.participant_id
+        """
+    )
+
+
+@migrations()
+def m005_team_archive(db: Database) -> None:
     """When each action was done, and what each retro looked like when last published or
     imported (so that a later import can tell whose copy changed)."""
     db.execute("ALTER TABLE actions ADD COLUMN done_at TEXT")
@@ -186,7 +316,7 @@ def m004_team_archive(db: Database) -> None:
         WHEN new.done IS NOT old.done
         BEGIN
             UPDATE actions
-            SET done_at = CASE WHEN new.done THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+            SET done_at = CASE WHEN new.done THEN strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') END
             WHERE id = new.id;
         END
         """
@@ -197,7 +327,7 @@ def m004_team_archive(db: Database) -> None:
             session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
             content_hash TEXT NOT NULL,
             updated_at TEXT,
-            synced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            synced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
         )
         """
     )
@@ -214,4 +344,4 @@ def m004_team_archive(db: Database) -> None:
         )
         """
     )
-    db.execute("PRAGMA user_version = 4")
+    db.execute("PRAGMA user_version = 5")

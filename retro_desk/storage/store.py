@@ -602,7 +602,7 @@ def _insert_sql(table: str, names: tuple[str, ...]) -> str:
 
 
 def _now_sql(db: sqlite3.Connection) -> str:
-    return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0])
+    return str(db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')").fetchone()[0])
 
 
 def _next_key(db: sqlite3.Connection, table: str, session_id: int, prefix: str) -> str:

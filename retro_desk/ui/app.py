@@ -123,7 +123,7 @@ class FileProblem(Exception):
 def open_or_import(store: Store, path: Path) -> tuple[int, str]:
     """The session `path` holds, imported unless its retro is already in `store`, and a line
     saying which happened."""
-    from retro_desk import session_file
+    from retro_desk.export import session_file
 
     try:
         retro = session_file.read_file(path)

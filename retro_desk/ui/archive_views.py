@@ -104,7 +104,7 @@ def timeline_svg(retro: Retro) -> bytes | None:
     what `publish` is given to draw with, from the window and the command line alike."""
     if not retro.timeline:
         return None
-    from retro_desk.ui.export_documents import ensure_gui
+    from retro_desk.ui.pdf import ensure_gui
     from retro_desk.ui.timeline_picture import export_svg
 
     ensure_gui()

@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.export import markdown_document
-from retro_desk.files import write_atomic
+from retro_desk.export import export, markdown_text
 from retro_desk.model import ROTI_RANGE
 from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.fonts import relative_font
@@ -235,7 +234,7 @@ class ClosePage(PhasePage):
             self._preview_stale = True
             return
         self._preview_stale = False
-        text = markdown_document(self.editor.retro) if self.editor else ""
+        text = markdown_text(self.editor.retro) if self.editor else ""
         if text != self.preview.toPlainText():
             scroll = self.preview.verticalScrollBar().value()
             self.preview.setPlainText(text)
@@ -255,7 +254,10 @@ class ClosePage(PhasePage):
         if not path:
             return
         try:
-            write_atomic(Path(path), markdown_document(editor.retro))
+            from retro_desk.ui.pdf import QtDrawing
+
+            # As the File menu does: the timeline picture goes beside the document.
+            export(editor.retro, "md", Path(path), drawing=QtDrawing())
         except OSError as error:
             self._show_export_result(
                 f"Could not export to {path}: {error.strerror or error}. Nothing was written.",

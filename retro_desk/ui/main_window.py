@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -28,8 +29,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from retro_desk.editor import Change, SessionEditor
-from retro_desk.files import write_atomic
-from retro_desk.model import Retro
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
 from retro_desk.timefmt import format_duration
@@ -365,7 +364,7 @@ class MainWindow(QMainWindow):
     def import_file(self) -> None:
         import uuid
 
-        from retro_desk import session_file
+        from retro_desk.export import session_file
 
         path = ask_open_path(self, "Import session file", "Retro Desk session (*.json)")
         if not path:
@@ -469,38 +468,37 @@ class MainWindow(QMainWindow):
     # The exporters import on first use: they are not needed to open the window.
 
     def export_markdown(self) -> None:
-        from retro_desk.ui.export_documents import write_markdown
-
         # The timeline picture goes beside the document, as name-timeline.svg and .png.
-        self._export("md", "Markdown (*.md)", write_markdown)
+        self._export("md", "Markdown (*.md)")
 
     def export_json(self) -> None:
-        self._export("json", "Retro Desk session (*.json)", write_session_file)
+        self._export("json", "Retro Desk session (*.json)")
 
     def export_html(self) -> None:
-        from retro_desk.ui.export_documents import write_html
-
-        self._export("html", "Web page (*.html)", write_html)
+        self._export("html", "Web page (*.html)")
 
     def export_pdf(self) -> None:
-        from retro_desk.ui.export_documents import write_pdf
+        self._export("pdf", "PDF document (*.pdf)")
 
-        self._export("pdf", "PDF document (*.pdf)", write_pdf)
+    def _export(self, fmt: str, file_filter: str) -> None:
+        from retro_desk.export import export
+        from retro_desk.ui.pdf import QtDrawing
 
-    def _export(
-        self, suffix: str, file_filter: str, write: Callable[[Retro, Path], object]
-    ) -> None:
         if not self.editor:
             return
-        name = f"{safe_file_stem(self.editor.retro.session.title)}.{suffix}"
+        name = f"{safe_file_stem(self.editor.retro.session.title)}.{fmt}"
         path = ask_save_path(self, "Export", name, file_filter)
         if not path:
             return
+        progress = ExportProgress(self)
         try:
-            write(self.editor.retro, Path(path))
+            export(self.editor.retro, fmt, Path(path), drawing=QtDrawing(),
+                   progress=progress.update)
         except OSError as error:
             self.show_message("Export failed", f"Cannot write {path}: {error.strerror or error}")
             return
+        finally:
+            progress.close()
         self.set_status(f"Exported to {path}")
 
     # -- phases and timer ------------------------------------------------------------------
@@ -807,10 +805,31 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def write_session_file(retro: Retro, target: Path) -> None:
-    from retro_desk import session_file
+class ExportProgress:
+    """A progress dialog for a long export (a PDF of thousands of events); a short one
+    finishes before the dialog would show."""
 
-    write_atomic(target, session_file.dumps(retro).encode("utf-8"))
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+        self.dialog: QProgressDialog | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.dialog is None:
+            if total < 500:
+                return
+            self.dialog = QProgressDialog("Exporting…", "", 0, total, self.parent)
+            self.dialog.setCancelButton(None)
+            self.dialog.setWindowTitle("Export")
+            self.dialog.setMinimumDuration(400)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setValue(done)
+        QApplication.processEvents()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class FirstPaintWatcher(QObject):

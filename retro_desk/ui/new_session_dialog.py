@@ -44,6 +44,7 @@ from retro_desk.timefmt import is_valid_zone
 from retro_desk.ui.accessible import describe, tab_order
 from retro_desk.ui.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.template_dialog import TemplateNameDialog
+from retro_desk.ui.write_up_fields import WRITE_UP_KEYS, WriteUpFields
 
 KIND_CHOICES = (
     ("own", "Our own incident"),
@@ -174,6 +175,9 @@ class NewSessionDialog(QDialog):
         form.addRow("&Participants", self.participants)
         form.addRow("S&ummary", self.summary)
         form.addRow("&Source links", self.source_links)
+        # The write-up's fields stand beside the others, so the dialog fits a 720-pixel screen.
+        write_up_form = QFormLayout()
+        self.write_up = WriteUpFields(self, write_up_form)
         moves = QHBoxLayout()
         moves.addWidget(up)
         moves.addWidget(down)
@@ -190,7 +194,11 @@ class NewSessionDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 1)
+        columns.addSpacing(16)
+        columns.addLayout(write_up_form, 1)
+        layout.addLayout(columns)
         template_label = QLabel("Agenda t&emplate", self)
         template_label.setBuddy(self.template)
         templates = QHBoxLayout()
@@ -212,12 +220,13 @@ class NewSessionDialog(QDialog):
         layout.addWidget(buttons)
         # Tab goes down the dialog as it reads; the minutes of each phase follow the agenda.
         self._after_agenda: tuple[QWidget, ...] = (up, down, buttons)
-        tab_order(self.source_links, self.template, self.save_template_button,
+        tab_order(self.source_links, *self.write_up.widgets(), self.template,
+                  self.save_template_button,
                   self.delete_template_button, self.agenda, *self._after_agenda)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)
         self._load_templates(FOR_KIND["own"].name)
-        self.resize(620, 680)
+        self.resize(1040, 680)
 
     def _kind_changed(self) -> None:
         # A built-in agenda follows the kind; one the facilitator chose stays chosen.
@@ -356,6 +365,11 @@ class NewSessionDialog(QDialog):
             self.error.setText(f"“{zone}” is not a time zone name, such as Europe/Berlin.")
             return None
         picked = self.incident_date.date()
+        day = date(picked.year(), picked.month(), picked.day()).isoformat()
+        write_up = self.write_up.values(zone, day)
+        if isinstance(write_up, str):
+            self.error.setText(write_up)
+            return None
         session = Session(
             uuid=str(uuid.uuid4()),
             title=title,
@@ -366,6 +380,7 @@ class NewSessionDialog(QDialog):
             summary=self.summary.toPlainText().strip(),
             source_links=self.links(),
             status="draft",
+            **write_up,  # type: ignore[arg-type]
         )
         return Retro(
             session=session,
@@ -391,6 +406,7 @@ class NewSessionDialog(QDialog):
         self.facilitator.setText(session.facilitator)
         self.summary.setPlainText(session.summary)
         self.source_links.setPlainText("\n".join(session.source_links))
+        self.write_up.load(session)
         for widget in self._agenda_parts:
             widget.setVisible(False)
         self.form.setRowVisible(self.participants, False)
@@ -407,6 +423,7 @@ class NewSessionDialog(QDialog):
             "title": s.title, "kind": s.kind, "incident_date": s.incident_date,
             "timezone": s.timezone, "facilitator": s.facilitator, "summary": s.summary,
             "source_links": s.source_links,
+            **{key: getattr(s, key) for key in WRITE_UP_KEYS},
         }
 
     @classmethod

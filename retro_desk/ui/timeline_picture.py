@@ -242,7 +242,7 @@ def export_svg(events: Sequence[Event], tz_name: str, title: str) -> bytes:
 def _export_layout(events: Sequence[Event], tz_name: str) -> tuple[QFont, TimelineLayout, QSize]:
     font = export_font()
     layout = layout_timeline(events, tz_name, EXPORT_WIDTH, text_metrics(font),
-                             lanes=EXPORT_LANES)
+                             lanes=EXPORT_LANES, printed=True)
     return font, layout, QSize(math.ceil(layout.width), math.ceil(layout.height))
 
 

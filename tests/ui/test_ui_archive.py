@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.model import Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+import retro_desk.export as export_module
 from retro_desk.editor import SessionEditor
-from retro_desk.export import markdown_document
-from retro_desk.ui import close_page
+from retro_desk.export import markdown_text
 from retro_desk.ui.close_page import ClosePage
 from retro_desk.ui.page import PageContext
 from tests.ui.conftest import show_page
@@ -114,7 +114,7 @@ def test_commit_pending_stores_typed_notes_at_once(qtbot, page, sample_editor) -
 
 def test_preview_shows_the_markdown_and_follows_edits(page, sample_editor) -> None:
     assert page.preview.isReadOnly()
-    assert page.preview.toPlainText() == markdown_document(sample_editor.retro)
+    assert page.preview.toPlainText() == markdown_text(sample_editor.retro)
     assert page.preview.toPlainText().startswith("# Retro: Checkout payments failing")
     sample_editor.update(sample_editor.retro.learnings[0], text="A brand new learning")
     assert "- A brand new learning" in page.preview.toPlainText()
@@ -140,7 +140,11 @@ def test_export_writes_the_markdown_file(qtbot, page, sample_editor, tmp_path, m
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
 
     assert asked == ["Checkout-payments-failing-after-a-certificate-renewal.md"]
-    assert target.read_text(encoding="utf-8") == markdown_document(sample_editor.retro)
+    # As the File menu does: the timeline picture beside the document, shown by it.
+    expected = markdown_text(sample_editor.retro, picture="retro-timeline.png")
+    assert target.read_text(encoding="utf-8") == expected
+    assert (tmp_path / "retro-timeline.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "retro-timeline.svg").exists()
     assert page.export_message.text() == f"Exported to {target}"
 
 
@@ -167,10 +171,10 @@ def test_a_failed_export_leaves_the_old_file_alone(qtbot, page, tmp_path, monkey
     target = tmp_path / "retro.md"
     target.write_text("the older export", encoding="utf-8")
 
-    def refuse(path: Path, data: bytes | str) -> None:
+    def refuse(path: Path, data: bytes | str, **options: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(close_page, "write_atomic", refuse)
+    monkeypatch.setattr(export_module, "write_atomic", refuse)
     monkeypatch.setattr(ClosePage, "ask_export_path", lambda parent, name: str(target))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.crash_trials import WindowEdit, check_window_edits, run_window_trials, totals
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.main_window import MainWindow

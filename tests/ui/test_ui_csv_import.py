@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.model import Event
 from retro_desk.paths import resource
 from retro_desk.storage import Store

@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from benchmarks.crash_child import snapshot
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.model import ParkingItem
 from retro_desk.paths import resource
 from retro_desk.storage import DiskFull, Store

@@ -13,8 +13,8 @@ from PySide6.QtCore import QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from retro_desk import session_file
 from retro_desk.desktop_entry import APP_ID, ICON_SIZES, icon_png, icon_svg
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.app import FileProblem, open_or_import

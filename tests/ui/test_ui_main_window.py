@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.main_window import MainWindow

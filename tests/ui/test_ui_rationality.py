@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from retro_desk import session_file
 from retro_desk.editor import SessionEditor
+from retro_desk.export import session_file
 from retro_desk.model import CATEGORIES
 from retro_desk.paths import resource
 from retro_desk.storage import Store

@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from retro_desk import session_file
 from retro_desk.agenda import default_agenda
+from retro_desk.export import session_file
 from retro_desk.model import Event, Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store

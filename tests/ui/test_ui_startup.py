@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.blame_highlight import BlameHighlighter
@@ -137,10 +137,10 @@ def test_the_start_path_imports_only_what_the_first_paint_needs(db_path: Path,
     # ...and nothing that only a later action needs.
     later = {
         "sqlite_utils",  # writing: loaded after the first paint
-        "retro_desk.session_file",
+        "retro_desk.export.session_file",
         "retro_desk.export",
-        "retro_desk.html_export",
-        "retro_desk.ui.export_documents",
+        "retro_desk.export.html",
+        "retro_desk.ui.pdf",
         "retro_desk.ui.new_session_dialog",
         "retro_desk.ui.csv_import_dialog",
         "retro_desk.ui.audience_window",

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QSpinBox
 
-from retro_desk import session_file
 from retro_desk.agenda import default_agenda
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.templates import template_from_agenda

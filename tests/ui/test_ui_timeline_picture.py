@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 
-from retro_desk import session_file
 from retro_desk.editor import SessionEditor
+from retro_desk.export import session_file
 from retro_desk.model import Event, Retro
 from retro_desk.paths import resource
 from retro_desk.ui.page import PageContext

@@ -174,7 +174,7 @@ def test_a_whole_retro_from_the_keyboard(qtbot, tmp_path: Path, monkeypatch) -> 
         for index, token in enumerate(tokens)
         if token.type == "heading_open" and token.tag == "h2"
     ]
-    for section in ("Agenda", "Feelings round", "Timeline", "Learnings", "Actions",
-                    "Parking lot", "Closing"):
+    for section in ("Agenda: planned and spent", "Feelings round", "Timeline", "Learnings",
+                    "Actions", "Parking lot", "Closing"):
         assert section in headings, section
     assert f"Exported to {target}" in window.status.text()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from retro_desk import session_file
+from retro_desk.export import session_file
 from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.audience_window import AudienceWindow

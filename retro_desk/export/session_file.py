@@ -1,13 +1,18 @@
-"""The session file format, version 1: a retro as JSON, validated field by field on the way in."""
+"""The session file format, version 1: a retro as JSON, validated field by field on the way in.
+
+resources/session.schema.json describes it; docs/file-format.md explains it.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid as uuid_module
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from retro_desk import __version__
 from retro_desk.model import (
     CATEGORIES,
     KINDS,
@@ -107,7 +112,11 @@ def to_document(retro: Retro) -> dict[str, Any]:
         "parking_lot": [{"text": item.text} for item in retro.parking_lot],
         "closing": {"roti": list(retro.closing.roti), "notes": retro.closing.notes},
     }
-    # An extension of version 1, written only when used, so plain files stay as DESIGN.md shows.
+    # Extensions of version 1, written only when used, so plain files stay as DESIGN.md shows.
+    write_up = {key: value for key, value in _write_up(s).items() if value not in ("", None, [])}
+    document["session"].update(write_up)
+    if s.export_feeling_notes:
+        document["session"]["export_feeling_notes"] = True
     if retro.reflection_marks:
         document["reflection_marks"] = [
             {"key": key, "state": state} for key, state in retro.reflection_marks.items()
@@ -115,8 +124,24 @@ def to_document(retro: Retro) -> dict[str, Any]:
     return document
 
 
-def dumps(retro: Retro) -> str:
-    return json.dumps(to_document(retro), ensure_ascii=False, indent=2) + "\n"
+def _write_up(s: Session) -> dict[str, Any]:
+    return {
+        "severity": s.severity, "incident_ref": s.incident_ref, "services": list(s.services),
+        "impact": s.impact, "detected_at": s.detected_at, "mitigated_at": s.mitigated_at,
+        "resolved_at": s.resolved_at, "retro_date": s.retro_date, "owner": s.owner,
+    }
+
+
+def dumps(retro: Retro, now: datetime | None = None) -> str:
+    """The session file's text, with when and by which version it was exported."""
+    document = to_document(retro)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    document["export"] = {
+        "exported_at": moment.isoformat(timespec="seconds"),
+        "app": "Retro Desk",
+        "app_version": __version__,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_file(path: Path) -> Retro:
@@ -233,10 +258,7 @@ def _session(obj: dict[str, Any]) -> Session:
     if not is_valid_zone(timezone):
         raise SessionFileError(f"{path}.timezone", f"unknown time zone {timezone!r}")
     incident_date = _optional_date(obj, "incident_date", path)
-    links = _optional(obj, "source_links", path, list, [])
-    for index, link in enumerate(links):
-        if not isinstance(link, str):
-            raise SessionFileError(f"{path}.source_links[{index}]", "expected a string")
+    links = _strings(obj, "source_links", path)
     uuid = _text(obj, "uuid", path) or str(uuid_module.uuid4())
     return Session(
         uuid=uuid,
@@ -249,7 +271,35 @@ def _session(obj: dict[str, Any]) -> Session:
         status=status,
         source_links=list(links),
         language_reflection=_optional(obj, "language_reflection", path, bool, True),
+        severity=_text(obj, "severity", path),
+        incident_ref=_text(obj, "incident_ref", path),
+        services=_strings(obj, "services", path),
+        impact=_text(obj, "impact", path),
+        detected_at=_optional_instant(obj, "detected_at", path, timezone),
+        mitigated_at=_optional_instant(obj, "mitigated_at", path, timezone),
+        resolved_at=_optional_instant(obj, "resolved_at", path, timezone),
+        retro_date=_optional_date(obj, "retro_date", path),
+        owner=_text(obj, "owner", path),
+        export_feeling_notes=_optional(obj, "export_feeling_notes", path, bool, False),
     )
+
+
+def _strings(obj: dict[str, Any], key: str, path: str) -> list[str]:
+    values = _optional(obj, key, path, list, [])
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise SessionFileError(f"{path}.{key}[{index}]", "expected a string")
+    return list(values)
+
+
+def _optional_instant(obj: dict[str, Any], key: str, path: str, tz: str) -> str | None:
+    value = _optional(obj, key, path, str, "")
+    if not value.strip():
+        return None
+    try:
+        return normalise_instant(value, tz)
+    except TimeInputError as error:
+        raise SessionFileError(f"{path}.{key}", str(error)) from error
 
 
 def _participant(obj: dict[str, Any], path: str) -> Participant:
