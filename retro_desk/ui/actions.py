@@ -35,6 +35,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_json", "&File", "Export &JSON…", "export_json", ("Ctrl+Shift+E",)),
     ActionSpec("export_html", "&File", "Export &HTML…", "export_html", ("Ctrl+Alt+E",)),
     ActionSpec("export_pdf", "&File", "Export &PDF…", "export_pdf", ("Ctrl+Alt+P",)),
+    ActionSpec("publish", "&File", "P&ublish to folder…", "publish_to_folder", (), False),
+    ActionSpec("import_folder", "&File", "Import &folder…", "import_folder", (), False),
     ActionSpec("close_retro", "&File", "Mark retro &closed", "mark_closed", ()),
     ActionSpec("delete_retro", "&File", "&Delete retro…", "delete_retro", ()),
     ActionSpec("quit", "&File", "&Quit", "close", (Key.Quit, "Ctrl+Q"), False),

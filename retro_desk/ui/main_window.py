@@ -35,6 +35,7 @@ from retro_desk.timefmt import format_duration
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
 from retro_desk.ui.accessible import tab_order
 from retro_desk.ui.actions import ACTIONS, MENUS, PAGE_KEYS, key_sequences
+from retro_desk.ui.archive_views import ArchiveTabs, import_folder_into, publish_to_folder
 from retro_desk.ui.fonts import rescale_all
 from retro_desk.ui.identity import app_icon
 from retro_desk.ui.page import PageContext, PhasePage
@@ -140,6 +141,9 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.search_tab, "Search")
         self.left.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
         self.left.setTabToolTip(0, "Every retro; Ctrl+F filters them")
+        self._background_editors: dict[int, SessionEditor] = {}
+        self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error,
+                                   self.open_session)
         # Results shown again after edits elsewhere, rather than re-searched on every keystroke.
         self.left.currentChanged.connect(self._left_tab_changed)
 
@@ -195,7 +199,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.left.setMinimumWidth(140)
+        self.left.setMinimumWidth(max(140, self.archive.tabs_width()))
         self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
@@ -230,6 +234,35 @@ class MainWindow(QMainWindow):
     def _left_tab_changed(self, index: int) -> None:
         if self.left.widget(index) is self.search_tab:
             self.search.refresh()
+        self.archive.shown(self.left.widget(index))
+
+    def editor_for(self, session_id: int) -> SessionEditor:
+        """The open retro's editor, or one kept for a retro edited from the Actions view
+        (opening that retro later goes on with it, undo history and all)."""
+        if self.editor and self.editor.session_id == session_id:
+            return self.editor
+        if session_id not in self._background_editors:
+            self._background_editors[session_id] = SessionEditor(self.store, session_id)
+        return self._background_editors[session_id]
+
+    def publish_to_folder(self) -> None:
+        publish_to_folder(self, self.store, self.settings, self.set_status, self.show_message)
+
+    def import_folder(self) -> None:
+        self._pause_and_save()
+        outcomes = import_folder_into(self, self.store, self.settings, self.show_message)
+        if outcomes is None:
+            return
+        self._background_editors.clear()
+        updated = {o.session_id for o in outcomes if o.kind == "updated"}
+        if self.editor and self.editor.session_id in updated:
+            # The open retro was replaced by the folder's copy: show that one.
+            session_id = self.editor.session_id
+            self.editor.listeners.clear()
+            self.editor.undo_stack.listeners.clear()
+            self.editor = None
+            self.open_session(session_id)
+        self.refresh_sessions()
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
@@ -271,7 +304,8 @@ class MainWindow(QMainWindow):
             return
         self._pause_and_save()
         try:
-            editor = SessionEditor(self.store, session_id)
+            editor = self._background_editors.pop(session_id, None) or SessionEditor(
+                self.store, session_id)
             state = self.store.timer_state(session_id)
             if first_phase or self.open_on_first_phase:
                 # --safe: a retro that cannot be shown where it was left still opens.
@@ -754,7 +788,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         else:
             # Most of the width for the session itself; the list and the notes are glanced at.
-            self.splitter.setSizes([210, 790, 280])
+            self.splitter.setSizes([max(210, self.archive.tabs_width()), 790, 280])
         if self.zoom() != 1.0:
             self.set_zoom(self.zoom())
 
