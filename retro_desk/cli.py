@@ -8,7 +8,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -96,8 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true",
                         help="replace FILE even if it is read-only (it stays read-only)")
 
-    importing = command("import", "import a session file; prints the new session's ID")
-    importing.add_argument("file", metavar="FILE")
+    importing = command(
+        "import", "import a session file (prints the new session's ID), or every session"
+        " file under a folder (one line per outcome)"
+    )
+    importing.add_argument("file", metavar="FILE|DIR")
     importing.add_argument(
         "--copy", action="store_true", help="import even if the session is already present"
     )
@@ -117,7 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timeline.add_argument("id", metavar="ID", help="the session's ID (or UUID)")
     timeline.add_argument("file", metavar="FILE.csv")
+    _archive_commands(command)
     return parser
+
+
+def _archive_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """The team archive's commands: publish, actions, insights, check."""
+    publishing = command(
+        "publish", "write every retro (or those named) to a folder: one folder per retro"
+        " (session.json, README.md, timeline.svg) and an index README.md"
+    )
+    publishing.add_argument("folder", metavar="DIR")
+    publishing.add_argument("ids", metavar="ID", nargs="*", help="the retros to publish")
+    publishing.add_argument(
+        "--force", action="store_true",
+        help="also replace retros changed in the folder since your last publish or import",
+    )
+    actions = command("actions", "every action of every retro, overdue first")
+    actions.add_argument("--open", action="store_true", help="only actions not yet done")
+    actions.add_argument("--owner", metavar="NAME", help="only this person's actions")
+    actions.add_argument("--json", action="store_true", help="print a JSON array instead")
+    insights = command("insights", "blame language, feelings, local rationality and actions"
+                       " across retros, by month")
+    insights.add_argument("--json", action="store_true", help="print JSON instead")
+    command("check", "read the whole database file and report any damage")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,6 +245,8 @@ def _run(args: argparse.Namespace) -> int:
         return _search(db_path, args.query, args.json, args.private)
     if args.command == "import-timeline":
         return _import_timeline(db_path, args.id, Path(args.file))
+    if args.command in ARCHIVE_COMMANDS:
+        return _archive_command(db_path, args)
     raise UsageError(f"unknown command {args.command!r}")
 
 
@@ -377,6 +405,9 @@ def _import(db_path: Path, file: Path, copy: bool) -> int:
 
     from retro_desk.export import session_file
 
+    if file.is_dir():
+        return _import_folder(db_path, file, copy)
+
     retro = session_file.read_file(file)
     store = Store.open(db_path)
     existing = store.find_by_uuid(retro.session.uuid)
@@ -507,3 +538,146 @@ def _utf8_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
+
+
+# -- the team archive ----------------------------------------------------------------------
+
+ARCHIVE_COMMANDS = ("publish", "actions", "insights", "check")
+
+
+def _archive_command(db_path: Path, args: argparse.Namespace) -> int:
+    if args.command == "publish":
+        return _publish(db_path, Path(args.folder), args.ids, args.force)
+    if args.command == "actions":
+        return _actions(db_path, args.open, args.owner, args.json)
+    if args.command == "insights":
+        return _insights(db_path, args.json)
+    return _check(db_path)
+
+
+def _printable(text: str) -> str:
+    """Stored text for a terminal: one line, control characters shown as \ufffd."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
+
+
+def _publish(db_path: Path, folder: Path, idents: list[str], force: bool) -> int:
+    from retro_desk.archive.publish import PublishError, publish
+    from retro_desk.ui.widgets.archive_views import timeline_svg
+
+    if not db_path.exists():
+        raise CommandError(f"{db_path}: no Retro Desk database there; nothing to publish")
+    store = Store.open(db_path)
+    try:
+        ids = [_find_session(store, ident) for ident in idents] or None
+        _configure_language()
+        try:
+            report = publish(store, folder, ids, timeline_svg, force)
+        except PublishError as error:
+            raise CommandError(str(error)) from error
+    finally:
+        store.close()
+    for path in report.written:
+        print(path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path)
+    for name in report.skipped:
+        print(f"skipped {_printable(name)}: changed in the folder since your last publish or"
+              " import", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _import_folder(db_path: Path, folder: Path, copy: bool) -> int:
+    from retro_desk.archive.importing import counts, import_folder
+
+    lock = InstanceLock(db_path)
+    try:
+        locked = db_path.exists() and lock.acquire()
+    except OSError as error:
+        raise CommandError(f"{db_path}: cannot lock the file ({error.strerror})") from error
+    try:
+        if db_path.exists() and not locked:
+            # The window would go on editing its copies of retros this replaces.
+            raise CommandError(
+                f"{db_path} is open in a Retro Desk window; import there (File ▸ Import"
+                " folder…) or close the window first"
+            )
+        store = Store.open(db_path)
+        try:
+            outcomes = import_folder(store, folder, copy)
+        finally:
+            store.close()
+    finally:
+        if locked:
+            lock.release()
+    for outcome in outcomes:
+        stream = sys.stderr if outcome.kind == "unreadable" else sys.stdout
+        print(outcome.line(folder), file=stream)
+    if not outcomes:
+        print(f"{folder}: no session files found", file=sys.stderr)
+    else:
+        print(counts(outcomes), file=sys.stderr)
+    return 1 if any(outcome.kind == "unreadable" for outcome in outcomes) else 0
+
+
+def _actions(db_path: Path, open_only: bool, owner: str | None, as_json: bool) -> int:
+    import datetime as dt
+
+    from retro_desk.archive.actions import list_actions
+
+    store = _open_for_reading(db_path)
+    rows = [] if store is None else list_actions(store, dt.date.today(), open_only, owner)
+    if as_json:
+        print(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        t = row.tracked
+        owner_text = _printable(row.owner) or "(no owner)"
+        print(f"{row.state:<8} {row.due or '----------'}  {owner_text:<16} {t.session_id:>4}"
+              f"  {_printable(t.session_title)}: {_printable(row.description)}")
+    return 0
+
+
+def _insights(db_path: Path, as_json: bool) -> int:
+    from retro_desk.archive.insights import Insights, insights
+
+    store = _open_for_reading(db_path)
+    if store is not None:
+        _configure_language()
+    found = Insights() if store is None else insights(store)
+    if as_json:
+        print(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    print("Month    Retros   Words  Blame/1000 words  Reframed  Named feeling  "
+          "Feelings rounds naming blame")
+    for m in found.months:
+        share = "-" if m.blame_round_share is None else (
+            f"{m.blame_rounds} of {m.feelings_rounds} ({m.blame_round_share:.0%})")
+        print(f"{m.month:<8} {m.retros:>6} {m.words:>7} {m.findings_per_1000_words:>17.1f}"
+              f" {m.reframed:>9} {m.named_feeling:>14}  {share}")
+    used = ", ".join(f"{key} {count}" for key, count in found.categories) or "none yet"
+    print(f"Local-rationality categories used most: {used}")
+    rate, median = found.completion_rate, found.median_days_to_done
+    if rate is None:
+        print("Actions: none yet")
+    else:
+        done = f"Actions: {found.actions_done} of {found.actions} done ({rate:.0%})"
+        if median is not None:
+            done += (f"; median {median:.1f} days from the retro to done"
+                     f" ({len(found.days_to_done)} with a known time)")
+        print(done)
+    return 0
+
+
+def _check(db_path: Path) -> int:
+    store = _open_for_reading(db_path)
+    if store is None:
+        raise CommandError(f"{db_path}: no Retro Desk database there")
+    try:
+        problems = store.check()
+    finally:
+        store.close()
+    if problems:
+        for problem in problems:
+            print(f"{db_path}: {_printable(problem)}")
+        raise CommandError(f"{db_path}: the file is damaged; keep a copy before changing it")
+    print(f"{db_path}: no problems found")
+    return 0

@@ -110,14 +110,17 @@ def test_schema_has_plain_named_tables(memory: Store) -> None:
     tables = set(memory.db.table_names())
     search_index = {name for name in tables if "_fts" in name}  # tests/test_search.py
     assert tables - search_index == {
-        "sessions", "_sqlite_migrations", "agenda_templates", *CHILD_TABLES
+        "sessions", "_sqlite_migrations", "agenda_templates", "archive_sync", "archive_copies",
+        *CHILD_TABLES
     }
     schema = memory.db.schema
     for table in CHILD_TABLES:
         assert f"CREATE TABLE {table}" in schema
         if table != "reflection_marks":
             assert f"CREATE INDEX {table}_by_session ON {table}(session_id, position)" in schema
-    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES)
+    # The archive's records of each retro (last publish or import, copies brought in beside
+    # it) go with their retro too.
+    assert schema.count("REFERENCES sessions(id) ON DELETE CASCADE") == len(CHILD_TABLES) + 3
     assert "CHECK (kind IN ('own', 'external'))" in schema
     assert "CHECK (status IN ('draft', 'live', 'closed'))" in schema
     assert memory.db["events"].columns_dict.keys() >= {
@@ -134,7 +137,7 @@ def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
         assert migrations.pending(store.db) == []
         applied = [m.name for m in migrations.applied(store.db)]
         assert applied == ["m001_initial", "m002_reflection_marks", "m003_archive",
-                           "m004_write_up"]
+                           "m004_write_up", "m005_team_archive"]
         assert store.list_sessions() == []
     finally:
         store.close()
@@ -146,7 +149,7 @@ def test_reopening_current_schema_applies_nothing_and_keeps_data(saved_db: Path)
     with sqlite3.connect(saved_db) as conn:
         before = conn.execute("SELECT * FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert len(before) == 4
+    assert len(before) == 5
     store = Store.open(saved_db)
     try:
         assert migrations.pending(store.db) == []

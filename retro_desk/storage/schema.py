@@ -301,3 +301,47 @@ def _links(db: Database) -> None:
         FROM feelings f LEFT JOIN participants p ON p.id = f.participant_id
         """
     )
+
+
+@migrations()
+def m005_team_archive(db: Database) -> None:
+    """When each action was done, and what each retro looked like when last published or
+    imported (so that a later import can tell whose copy changed)."""
+    db.execute("ALTER TABLE actions ADD COLUMN done_at TEXT")
+    # Kept by the database itself, so every way of ticking an action (page, Actions view,
+    # undo) records the moment alike, and unticking forgets it.
+    db.execute(
+        """
+        CREATE TRIGGER actions_done_at AFTER UPDATE OF done ON actions
+        WHEN new.done IS NOT old.done
+        BEGIN
+            UPDATE actions
+            SET done_at = CASE WHEN new.done THEN strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') END
+            WHERE id = new.id;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE archive_sync (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            updated_at TEXT,
+            synced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
+        )
+        """
+    )
+    # A conflicting folder copy brought in beside a retro (`import DIR --copy`), so that the
+    # same copy is not brought in twice.
+    db.execute(
+        """
+        CREATE TABLE archive_copies (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            copy_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            UNIQUE (session_id, content_hash)
+        )
+        """
+    )
+    db.execute("PRAGMA user_version = 5")

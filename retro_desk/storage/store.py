@@ -194,6 +194,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    @_known_errors
+    def check(self, quick: bool = False) -> list[str]:
+        """Every problem SQLite finds reading the whole file (none: an empty list). Opening
+        checks only cheaply (`opening.looks_damaged`); this is the full check, on request."""
+        return opening.read_every_page(self.conn, quick)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """The one way to write: an immediate transaction, so a second writer waits its turn
@@ -281,8 +287,9 @@ class Store:
         return None if row is None else int(row[0])
 
     @_known_errors
-    def create_retro(self, retro: Retro) -> int:
+    def create_retro(self, retro: Retro, session_id: int | None = None) -> int:
         """Store a whole retro in one transaction: all of it, or (on any failure) none of it.
+        `session_id`: the row id to use (a retro replaced by a newer copy keeps its id).
 
         A retro whose uuid is already stored raises DuplicateSession, checked inside the same
         transaction, so two imports of one file at once store it once."""
@@ -291,6 +298,8 @@ class Store:
             if existing is not None:
                 raise DuplicateSession(existing)
             row = columns(retro.session)
+            if session_id is not None:
+                row["id"] = session_id
             for key in ("created_at", "updated_at"):
                 if not row[key]:
                     del row[key]

@@ -4,4 +4,4 @@ Bumped by every migration; a file with a higher number comes from a newer Retro 
 here so that opening an up-to-date file needs neither sqlite-utils nor the migrations.
 """
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5

@@ -45,6 +45,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_json", "&File", "Export &JSON…", Commands.export_json, ("Ctrl+Shift+E",)),
     ActionSpec("export_html", "&File", "Export &HTML…", Commands.export_html, ("Ctrl+Alt+E",)),
     ActionSpec("export_pdf", "&File", "Export &PDF…", Commands.export_pdf, ("Ctrl+Alt+P",)),
+    ActionSpec("publish", "&File", "P&ublish to folder…", Commands.publish_to_folder, (), False),
+    ActionSpec("import_folder", "&File", "Import &folder…", Commands.import_folder, (), False),
     ActionSpec("close_retro", "&File", "Mark retro &closed", Commands.mark_closed, ()),
     ActionSpec("delete_retro", "&File", "&Delete retro…", Commands.delete_retro, ()),
     ActionSpec("quit", "&File", "&Quit", Commands.quit, (Key.Quit, "Ctrl+Q"), False),

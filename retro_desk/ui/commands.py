@@ -163,6 +163,12 @@ class Commands:
     def quit(self) -> None:
         self.window.close()
 
+    def publish_to_folder(self) -> None:
+        self.window.publish_to_folder()
+
+    def import_folder(self) -> None:
+        self.window.import_folder()
+
     # -- export (the exporters import on first use: not needed to open the window) ---------
 
     def export_markdown(self) -> None:

@@ -40,6 +40,7 @@ from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.startup import DeferredWork, highlight
 from retro_desk.ui.theme import THEMES, current_theme
 from retro_desk.ui.undo_keys import StoredUndoKeys
+from retro_desk.ui.widgets.archive_views import ArchiveTabs, import_folder_into, publish_to_folder
 from retro_desk.ui.widgets.phase_stepper import PhaseStepper, PromptLabel
 from retro_desk.ui.widgets.retro_panel import RetroPanel
 from retro_desk.ui.widgets.side_panel import SidePanel
@@ -114,6 +115,11 @@ class MainWindow(QMainWindow):
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
         self.sessions.search_requested.connect(self.search_all)
+        self._background_editors: dict[int, SessionEditor] = {}
+        self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error,
+                                   self.open_session)
+        self.left.currentChanged.connect(
+            lambda index: self.archive.shown(self.left.widget(index)))
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
@@ -156,6 +162,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
+        self.left.setMinimumWidth(max(140, self.archive.tabs_width()))
+        self.side.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         # Zoom makes text larger inside the window; it never makes the window itself grow.
         layout = self.layout()
@@ -180,6 +188,34 @@ class MainWindow(QMainWindow):
     @property
     def search(self) -> SearchPanel:
         return self.left.search
+
+    def editor_for(self, session_id: int) -> SessionEditor:
+        """The open retro's editor, or one kept for a retro edited from the Actions view
+        (opening that retro later goes on with it, undo history and all)."""
+        if self.editor and self.editor.session_id == session_id:
+            return self.editor
+        if session_id not in self._background_editors:
+            self._background_editors[session_id] = SessionEditor(self.store, session_id)
+        return self._background_editors[session_id]
+
+    def publish_to_folder(self) -> None:
+        publish_to_folder(self, self.store, self.settings, self.set_status, self.show_message)
+
+    def import_folder(self) -> None:
+        self.pause_and_save()
+        outcomes = import_folder_into(self, self.store, self.settings, self.show_message)
+        if outcomes is None:
+            return
+        self._background_editors.clear()
+        updated = {o.session_id for o in outcomes if o.kind == "updated"}
+        editor = self.editor
+        if editor and editor.session_id in updated:
+            # The open retro was replaced by the folder's copy: show that one.
+            editor.listeners.clear()
+            self.show_retro(None)
+            self.open_session(editor.session_id)
+        self.refresh_sessions()
+        self._order_tabs()
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
@@ -223,7 +259,8 @@ class MainWindow(QMainWindow):
             return
         self.pause_and_save()
         try:
-            editor = SessionEditor(self.store, session_id)
+            editor = self._background_editors.pop(session_id, None) or SessionEditor(
+                self.store, session_id)
             state = self.store.timer_state(session_id)
             if first_phase or self.open_on_first_phase:
                 # --safe: a retro that cannot be shown where it was left still opens.
@@ -427,7 +464,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         else:
             # Most of the width for the session itself; the list and the notes are glanced at.
-            self.splitter.setSizes([180, 860, 240])
+            self.splitter.setSizes([max(180, self.archive.tabs_width()), 860, 240])
         self.show_left(bool(self.settings.value("show_retro_list", True, type=bool)))
         self.show_side(bool(self.settings.value("show_side_panel", True, type=bool)))
         theme = current_theme()

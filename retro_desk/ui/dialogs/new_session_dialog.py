@@ -307,6 +307,7 @@ class NewSessionDialog(QDialog):
         self.agenda.setRowCount(0)
         for item in agenda:
             self._append_row(item)
+        tab_order(self.agenda, *self._after_agenda)
         self._update_total()
 
     def _append_row(self, item: AgendaItem) -> None:
@@ -323,7 +324,6 @@ class NewSessionDialog(QDialog):
         describe(minutes, f"{item.title} minutes", f"Minutes planned for {item.title}")
         minutes.valueChanged.connect(self._update_total)
         self.agenda.setCellWidget(row, 1, minutes)
-        tab_order(self.agenda, *self._after_agenda)
 
     def agenda_items(self) -> list[AgendaItem]:
         items = []

@@ -24,25 +24,48 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class SessionListModel(QAbstractListModel):
-    """Adapter over a list of Session; UserRole gives the Session."""
+    """Adapter over a list of Session; UserRole gives the Session.
+
+    Rows come to the view a batch at a time, as it scrolls (`fetchMore`): with a thousand
+    retros, the first paint lays out and asks for the data of the first screenful only.
+    """
+
+    BATCH = 64
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sessions: list[Session] = []
+        self._shown = 0
 
     def set_sessions(self, sessions: list[Session]) -> None:
         self.beginResetModel()
         self._sessions = list(sessions)
+        self._shown = min(len(self._sessions), self.BATCH)
         self.endResetModel()
 
     def sessions(self) -> list[Session]:
         return list(self._sessions)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._sessions)
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802 - Qt's name
+        return not parent.isValid() and self._shown < len(self._sessions)
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802 - Qt's name
+        self.fetch_until(self._shown + self.BATCH)
+
+    def fetch_until(self, rows: int) -> None:
+        """Show at least `rows` rows (all there are, if fewer)."""
+        target = min(len(self._sessions), rows)
+        if target <= self._shown:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, target - 1)
+        self._shown = target
+        self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._sessions):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         session = self._sessions[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -58,6 +81,7 @@ class SessionListModel(QAbstractListModel):
     def row_of(self, session_id: int) -> int:
         for row, session in enumerate(self._sessions):
             if session.id == session_id:
+                self.fetch_until(row + 1)
                 return row
         return -1
 
@@ -85,13 +109,15 @@ class SessionList(QWidget):
         self.filter.setClearButtonEnabled(True)
         describe(self.filter, "Filter retros", "Shows the retros whose title has these words; Enter"
                  " opens the first")
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._filter)
         self.filter.returnPressed.connect(self._open_first)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
         describe(self.view, "Retros", "Every retro, most recent first; Enter opens the selected")
         self.view.setWordWrap(True)
         self.view.setSpacing(2)
+        # Every row is two lines: the view need not measure each one to lay the list out.
+        self.view.setUniformItemSizes(True)
         self.view.activated.connect(self._open_index)
         self.first_phase_action = QAction("Open on the first phase", self.view)
         self.first_phase_action.setShortcut(QKeySequence("Shift+Return"))
@@ -104,8 +130,16 @@ class SessionList(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.view)
 
+    def _filter(self, text: str) -> None:
+        # A filter looks through every retro, not only those scrolled to so far.
+        if text:
+            self.model.fetch_until(len(self.model.sessions()))
+        self.proxy.setFilterFixedString(text)
+
     def set_sessions(self, sessions: list[Session], current: int | None) -> None:
         self.model.set_sessions(sessions)
+        if self.filter.text():
+            self.model.fetch_until(len(sessions))
         self.select(current)
 
     def select(self, session_id: int | None) -> None:
