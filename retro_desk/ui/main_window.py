@@ -211,7 +211,6 @@ class MainWindow(QMainWindow):
         editor = self.editor
         if editor and editor.session_id in updated:
             # The open retro was replaced by the folder's copy: show that one.
-            editor.listeners.clear()
             self.show_retro(None)
             self.open_session(editor.session_id)
         self.refresh_sessions()

@@ -13,7 +13,7 @@ from retro_desk.export import session_file
 from retro_desk.model import Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui import archive_views
+from retro_desk.ui.widgets import archive_views
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.theme import current_palette
 from retro_desk.ui.widgets.actions_view import ActionsView
@@ -137,7 +137,7 @@ def test_a_retro_marked_from_the_view_opens_with_that_edit_to_undo(
     window.open_session(other.tracked.session_id)
     assert window.editor is not None
     assert window.editor.undo_stack.undo_label() == "Edit action"
-    window.undo()
+    window.commands.undo()
     assert not next(a.done for a in db_store.load_retro(other.tracked.session_id).actions
                     if a.id == other.tracked.action.id)
 

@@ -218,6 +218,7 @@ class FeelingsPage(PhasePage):
     def _build_speaker_row(self) -> None:
         self.speaker = QLabel(self)
         self.speaker.setTextFormat(Qt.TextFormat.PlainText)
+        self.speaker.setWordWrap(True)
         relative_font(self.speaker, 1.3, bold=True)
         self.previous_button = QPushButton("◀ Previous", self)
         self.next_button = QPushButton("Next ▶", self)
