@@ -13,9 +13,9 @@ from retro_desk.export import session_file
 from retro_desk.model import Learning, Retro, Session
 from retro_desk.paths import resource
 from retro_desk.storage import Store
-from retro_desk.ui.widgets import archive_views
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.theme import current_palette
+from retro_desk.ui.widgets import archive_views
 from retro_desk.ui.widgets.actions_view import ActionsView
 from tests.fakes import FakeClock
 
