@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.left.setMinimumWidth(max(140, self.archive.tabs_width()))
-        self.side.setMinimumWidth(200)
+        # Narrower than its four tabs, the panel shortens their names (zoomed, the phase's
+        # page needs the room more).
+        self.left.setMinimumWidth(140)
         self.setCentralWidget(self.splitter)
         # Zoom makes text larger inside the window; it never makes the window itself grow.
         layout = self.layout()

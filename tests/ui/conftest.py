@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from retro_desk.editor import SessionEditor
 from retro_desk.export import session_file
@@ -13,6 +16,15 @@ from retro_desk.paths import resource
 from retro_desk.storage import Store
 from retro_desk.ui.pages.page import PhasePage
 from tests.fakes import FakeClock
+
+
+@pytest.fixture(autouse=True)
+def application_font(qapp: QApplication) -> Iterator[None]:
+    """Zoom sets the application's font; a test that zooms must not leave the next test's
+    windows starting from a larger type (their zoom is relative to it)."""
+    font = QFont(QApplication.font())
+    yield
+    QApplication.setFont(font)
 
 
 @pytest.fixture
