@@ -55,7 +55,7 @@ def check_target(
         raise UnsafeTarget(path, "it is a folder; nothing written")
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeTarget(
-            path, f"it is not a regular file but {_kind(info.st_mode)}; nothing written"
+            path, f"it is not a regular file but {file_kind(info.st_mode)}; nothing written"
             " (for standard output use -o -)"
         )
     for guarded in protected:
@@ -75,9 +75,10 @@ def check_target(
     return target
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for a message (`mode` from os.stat)."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return "a named pipe (FIFO)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISSOCK(mode):

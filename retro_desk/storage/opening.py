@@ -12,7 +12,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from retro_desk.files import process_alive
+from retro_desk.files import file_kind, process_alive
 from retro_desk.storage import wal
 from retro_desk.storage.errors import (
     BUSY_SECONDS,
@@ -59,7 +59,7 @@ def check_file(path: Path) -> None:
         raise NotARetroDatabase(f"{label}: is a folder, not a database file")
     if not stat.S_ISREG(mode):
         raise NotARetroDatabase(
-            f"{label}: is {_kind(mode)}, not a database file; left untouched"
+            f"{label}: is {file_kind(mode)}, not a database file; left untouched"
         )
     try:
         with open(path, "rb") as handle:
@@ -82,16 +82,6 @@ def check_file(path: Path) -> None:
             f"{label}: {damage.describe(Path(f'{path}-wal'))}; both files left untouched"
             " (keep a copy of them before anything else opens the database)"
         )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def writable(path: Path) -> bool:
