@@ -206,6 +206,12 @@ class _TimelineView(QTableView):
                 self._measured.add(row)
             row += 1
 
+    def size_now(self) -> None:
+        """Measure the rows on screen before the next paint (after a jump to a new row, so
+        the view is painted once, not once before and once after)."""
+        self._sizing.stop()
+        self._size_visible_rows()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._sizing.start()
@@ -456,6 +462,7 @@ class TimelinePage(PhasePage):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
+        self.table.size_now()
 
     def _keep_current_visible(self, *_moved: object) -> None:
         self.table.scrollTo(self.table.currentIndex())
