@@ -23,7 +23,7 @@ LEGEND_TEXTS: dict[str, str] = {
     "event": "event",
     "decision": "decision point",
     "learned_later": "learned later",
-    "group": "more events: zoom in",
+    "group": "events drawn together",
 }
 # Paper cannot zoom: a document says where the grouped events are.
 PRINTED_GROUP = "more events, listed in the table"
@@ -249,11 +249,13 @@ def layout_timeline(
 
 
 def lanes_to_fit(
-    height: float, width: float, metrics: TextMetrics, tz_name: str, legend: bool = True
+    height: float, width: float, metrics: TextMetrics, tz_name: str, legend: bool = True,
+    least: int = 1,
 ) -> int:
-    """How many label lanes a picture `height` pixels tall has room for (at least one)."""
+    """How many label lanes a picture `height` pixels tall has room for (at least `least`;
+    with none, every event is counted in a group under the axis)."""
     entries = layout_legend(width, metrics, tz_name) if legend else []
-    lanes = 1
+    lanes = least
     while _Rows(metrics, entries, lanes + 1).height <= height:
         lanes += 1
     return lanes
@@ -520,12 +522,15 @@ def _ticks(
 
 
 def layout_legend(
-    width: float, metrics: TextMetrics, tz_name: str, printed: bool = False
+    width: float, metrics: TextMetrics, tz_name: str, printed: bool = False,
+    group: str | None = None,
 ) -> list[LegendEntry]:
-    """The key to the shapes, and the time zone, left to right, wrapping onto new rows."""
+    """The key to the shapes, and the time zone, left to right, wrapping onto new rows.
+    `group` words the groups' entry (a window says how its picture zooms)."""
     line = metrics.line_height
     gap = line * 0.5
-    texts = {**LEGEND_TEXTS, "group": PRINTED_GROUP} if printed else LEGEND_TEXTS
+    group = group or (PRINTED_GROUP if printed else LEGEND_TEXTS["group"])
+    texts = {**LEGEND_TEXTS, "group": group}
     items = [*texts.items(), ("zone", f"{tz_name} time")]
     entries: list[LegendEntry] = []
     x, y = 0.0, 0.0

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QPalette, QWheelEvent
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QTableView
 
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import PHASES
@@ -18,6 +18,8 @@ from retro_desk.storage import Store
 from retro_desk.ui.audience.audience_window import AudienceWindow, plain_label
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
+from retro_desk.ui.pages.timeline_model import ACTOR, DECISION, DESCRIPTION, LEARNED, SOURCE
+from retro_desk.ui.pages.timeline_page import TimelinePage
 from retro_desk.ui.theme import DARK, HIGH_CONTRAST, apply_theme, current_theme
 from retro_desk.ui.widgets.fitting import fit_text
 from tests.fakes import FakeClock
@@ -311,3 +313,126 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     # The timer's buttons sit beside it: the header above the page stays low.
     assert window.controls.height() <= window.timer_widget.height() + 8
     assert window.stack.height() >= 720 * 0.62
+
+
+# -- point 7: the timeline page's room ------------------------------------------------------
+
+def timeline_page_at(window: MainWindow, width: int, height: int, zoom: float) -> TimelinePage:
+    window.resize(width, height)
+    window.go_to_phase(PHASES.index("timeline"))
+    window.commands.set_zoom(zoom)
+    for _ in range(4):
+        QApplication.processEvents()
+    page = window.pages["timeline"]
+    assert isinstance(page, TimelinePage)
+    return page
+
+
+def rows_in_view(table: QTableView) -> int:
+    """Rows shown whole, top to bottom."""
+    model, bottom = table.model(), table.viewport().height()
+    return sum(0 <= table.rowViewportPosition(row)
+               and table.rowViewportPosition(row) + table.rowHeight(row) <= bottom
+               for row in range(model.rowCount()))
+
+
+def shown_whole(table: QTableView, index: QModelIndex) -> bool:
+    """Whether a cell's text, wrapped in its column, fits in its row (or was cut with "…")."""
+    option = QStyleOptionViewItem()
+    option.initFrom(table)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+    option.font = table.font()
+    if index.data(Qt.ItemDataRole.FontRole) is not None:
+        option.font = index.data(Qt.ItemDataRole.FontRole).resolve(table.font())
+    option.rect = QRect(0, 0, table.columnWidth(index.column()), 10_000)
+    needed = table.itemDelegate().sizeHint(option, index)
+    return (needed.width() <= table.columnWidth(index.column())
+            and needed.height() <= table.rowHeight(index.row()))
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])
+def test_the_timeline_columns_show_their_headings_and_names_whole(
+    qtbot, window: MainWindow, zoom: float
+) -> None:
+    """At 1280x720 the actor column wrapped and cut names, "Source" was clipped, while the two
+    check columns took the width of "Decision point" for a box and a word."""
+    page = timeline_page_at(window, 1280, 720, zoom)
+    table, header = page.table, page.table.horizontalHeader()
+    for column in range(page.model.columnCount()):
+        assert header.sectionSizeHint(column) <= header.sectionSize(column), column
+    # The check columns are a box and a mark wide; their names are in the tooltip and told
+    # to a screen reader.
+    average = table.fontMetrics().averageCharWidth()
+    for column, name in ((DECISION, "Decision point"), (LEARNED, "Learned later")):
+        assert header.sectionSize(column) <= 8 * average
+        assert page.model.headerData(column, Qt.Orientation.Horizontal,
+                                     Qt.ItemDataRole.AccessibleTextRole) == name
+        assert name in page.model.headerData(column, Qt.Orientation.Horizontal,
+                                             Qt.ItemDataRole.ToolTipRole)
+    # Names and sources are laid out within their column, on as many lines as their row has.
+    for row in range(page.model.rowCount()):
+        table.resizeRowToContents(row)
+        # Zoomed in, a source may be cut (whole in its tooltip): the description keeps room.
+        for column in (ACTOR, SOURCE) if zoom == 1.0 else (ACTOR,):
+            index = page.model.index(row, column)
+            # (A link is wrapped at its slashes, a long part of it cut, whole in its tooltip.)
+            assert shown_whole(table, index) or "://" in index.data()
+    assert table.columnWidth(DESCRIPTION) >= table.viewport().width() // 4
+
+
+def test_a_name_added_is_measured_and_shown_whole(qtbot, window: MainWindow) -> None:
+    page = timeline_page_at(window, 1280, 720, 1.0)
+    table = page.table
+    average = table.fontMetrics().averageCharWidth()
+    qtbot.keyClicks(page.entry, "17:31 Database team on-call engineer: rolls back")
+    qtbot.keyClick(page.entry, Qt.Key.Key_Return)
+    row = page.model.rowCount() - 1
+    table.resizeRowToContents(row)
+    assert shown_whole(table, page.model.index(row, ACTOR))
+    # Up to a cap: a longer name wraps, and the description keeps the room.
+    assert table.columnWidth(ACTOR) <= 16 * average + table.text_margin()
+
+
+def test_the_facilitator_picture_legend_says_how_it_zooms(qtbot, window: MainWindow) -> None:
+    """The legend said "more events: zoom in" without saying how."""
+    page = timeline_page_at(window, 1280, 720, 1.0)
+    legend = [entry.text for entry in page.picture.legend.entries]
+    assert "grouped: Ctrl+wheel zooms" in legend
+    assert not any("zoom in" in text for text in legend)
+    # And it does: Ctrl+wheel over the picture zooms it.
+    canvas = page.picture.viewport()
+    centre = QPointF(canvas.width() / 2, canvas.height() / 2)
+    wheel = QWheelEvent(centre, canvas.mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(canvas, wheel)
+    assert page.picture.zoom() > 1
+
+
+@pytest.mark.parametrize(("width", "height", "zoom", "rows"), [
+    (1280, 720, 1.0, 6), (1280, 720, 1.3, 3), (1280, 720, 1.5, 3), (1920, 1080, 1.0, 12)])
+def test_the_timeline_table_gets_the_room_and_the_picture_is_never_cut(
+    qtbot, window: MainWindow, width: int, height: int, zoom: float, rows: int
+) -> None:
+    """At 1280x720 the table showed about 5 rows under a 170 px picture, and about 1 at
+    130-150 % zoom, the picture cut by a scroll bar."""
+    page = timeline_page_at(window, width, height, zoom)
+    assert rows_in_view(page.table) >= rows
+    picture = page.picture
+    # The picture is whole (as many lanes of labels as fit, or the axis alone) or, when
+    # even that leaves the table too little, out of the way behind its handle.
+    assert picture.height() == 0 or not picture.verticalScrollBar().isVisible()
+    entry_row = page.entry.geometry().united(page.learned_box.geometry())
+    assert entry_row.height() <= 2 * page.entry.height()
+    assert page.rect().contains(entry_row)
+
+
+def test_the_split_the_facilitator_drags_is_kept(qtbot, window: MainWindow) -> None:
+    page = timeline_page_at(window, 1280, 720, 1.0)
+    split = page.split
+    split.moveSplitter(split.sizes()[0] + 40, 1)  # as the handle is dragged
+    chosen = split.sizes()[0]
+    window.resize(1300, 720)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert split.sizes()[0] == chosen

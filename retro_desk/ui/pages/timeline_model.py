@@ -40,17 +40,24 @@ TIME, ACTOR, DESCRIPTION, SOURCE, DECISION, LEARNED = range(6)
 HEADERS = ("Time", "Actor", "Description", "Source", "Decision point", "Learned later")
 TEXT_FIELDS = {ACTOR: "actor", DESCRIPTION: "description", SOURCE: "source"}
 FLAG_FIELDS = {DECISION: "decision_point", LEARNED: "learned_later"}
-DECISION_MARK = "◆ decision"
-LEARNED_LATER_MARK = "learned later"
+# The flag columns hold a check box and a mark, so their headings are the marks too (the
+# picture's shapes); the tooltip and a screen reader give the name and the key.
+DECISION_MARK = "◆"
+LEARNED_LATER_MARK = "△"
+SHORT_HEADERS = {DECISION: DECISION_MARK, LEARNED: LEARNED_LATER_MARK}
+HEADER_TIPS = {
+    DECISION: "Decision point (Ctrl+D on the selected row)",
+    LEARNED: "Learned later: not known at the time (Ctrl+Shift+L on the selected row)",
+}
 LEARNED_LATER_TIP = "Learned later: not known to the people responding at the time."
 
 OrderKey = tuple[float, int, str]
 Role = Qt.ItemDataRole
 # Qt asks data() for every role of every visible cell at each repaint; looked up once here,
 # not through the enum each time, since that lookup was a fifth of a repaint's Python time.
-USER, DISPLAY, EDIT, CHECK, FONT, FOREGROUND, ALIGNMENT, TOOLTIP = (
+USER, DISPLAY, EDIT, CHECK, FONT, FOREGROUND, ALIGNMENT, TOOLTIP, SPOKEN = (
     Role.UserRole, Role.DisplayRole, Role.EditRole, Role.CheckStateRole, Role.FontRole,
-    Role.ForegroundRole, Role.TextAlignmentRole, Role.ToolTipRole,
+    Role.ForegroundRole, Role.TextAlignmentRole, Role.ToolTipRole, Role.AccessibleTextRole,
 )
 # A pasted log can be a megabyte; laying it all out in one cell took seconds per repaint.
 # The cell shows its start, the in-place editor and the exports the whole text.
@@ -205,8 +212,14 @@ class TimelineModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == DISPLAY:
+            return SHORT_HEADERS.get(section, HEADERS[section])
+        if role == SPOKEN:
             return HEADERS[section]
+        if role == TOOLTIP:
+            return HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -244,6 +257,9 @@ class TimelineModel(QAbstractTableModel):
             return LEFT_CENTRED
         if role == TOOLTIP:
             return self._tooltip(event, column)
+        if role == SPOKEN and column in FLAG_FIELDS:
+            name = HEADERS[column].lower()
+            return name if getattr(event, FLAG_FIELDS[column]) else f"not {name}"
         return None
 
     def _tooltip(self, event: Event, column: int) -> str | None:

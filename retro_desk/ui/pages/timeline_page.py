@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from heapq import nlargest
 from typing import Any
 
 from PySide6.QtCore import (
@@ -12,12 +15,17 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     QTimer,
 )
 from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QKeySequence,
     QPalette,
@@ -33,9 +41,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -49,9 +59,12 @@ from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.pages.timeline_model import (
     ACTOR,
     DECISION,
+    DECISION_MARK,
     DESCRIPTION,
     LEARNED,
+    LEARNED_LATER_MARK,
     SOURCE,
+    TEXT_FIELDS,
     TIME,
     TimelineModel,
 )
@@ -59,15 +72,36 @@ from retro_desk.ui.theme import current_palette
 from retro_desk.ui.widgets.timeline_picture import TimelinePicture
 
 ACTOR_MAX_LENGTH = 40
-# Rows looked at to size the time and flag columns to their contents.
+# Rows looked at to size the time column to its contents.
 SIZED_ROWS = 50
 # The picture follows edits once typing pauses: laying out thousands of events takes longer
 # than a frame, and the row just typed must show at once.
 PICTURE_DELAY_MS = 150
 DECISION_KEYS = "Ctrl+D"
 LEARNED_KEYS = "Ctrl+Shift+L"
-# Widths in average characters: enough for most names and sources, the rest wraps.
-COLUMN_CHARACTERS = {ACTOR: 17, SOURCE: 17}
+# Actor and source are as wide as their longest text, up to this many average characters
+# (and a fifth of the table): a longer one wraps.
+COLUMN_CHARACTERS = {ACTOR: 16, SOURCE: 16}
+# Where a line of a cell may break (as Qt's text layout breaks it): at a space, and after a
+# hyphen or slash before a letter.
+UNBREAKABLE = re.compile(r"\s+|(?<=[-/])(?=[^\W\d_])")
+# A link is not made room for: it wraps at its slashes, and a long part of it is cut short
+# (whole in its tooltip and its editor).
+LINK = re.compile(r"\S*://\S*")
+# Texts measured when a whole timeline is (re)loaded: the longest by characters; after that
+# each added or edited row's own text.
+MEASURED_TEXTS = 40
+# A row is never taller than this share of the table (but for a few lines), so a pasted log
+# cannot fill it: the rest is in its tooltip and its editor.
+ROW_SHARE = 1 / 5
+ROW_LINES = 3
+# The picture and the table share the page; the table keeps room for this many two-line rows
+# (fewer when the page is short), the picture takes what is left, with as many lanes of
+# labels as fit in it, up to this share of the page.
+TABLE_ROWS = 8
+FEWEST_TABLE_ROWS = 3
+PICTURE_SHARE = 0.3
+PICTURE_LANES = (4, 3, 2, 1)
 # The help text under the entry line shows while the timeline has fewer events than this, or
 # when the page is at least this many lines tall.
 HINT_EVENTS = 3
@@ -142,6 +176,20 @@ class _TextDelegate(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         return QSize(size.width(), size.height() + self.ROW_PADDING)
 
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        # A cell cut short (a row is at most a share of the table) shows all of it on hover.
+        if index.column() in (ACTOR, DESCRIPTION, SOURCE) and event.type() == QEvent.Type.ToolTip:
+            option = QStyleOptionViewItem(option)
+            self.initStyleOption(option, index)
+            needed = super().sizeHint(option, index)
+            if needed.height() > option.rect.height() or needed.width() > option.rect.width():
+                QToolTip.showText(event.globalPos(), html.escape(str(index.data())), view)
+                return True
+        return super().helpEvent(event, view, option, index)
+
 
 class _TimelineView(QTableView):
     """Rows grow to fit their wrapped text, measured only for the rows on screen.
@@ -192,7 +240,8 @@ class _TimelineView(QTableView):
     def _size_visible_rows(self) -> None:
         model = self.model()
         columns = model.columnCount() if model else 0
-        measured_for = (self.font().key(), *(self.columnWidth(c) for c in range(columns)))
+        measured_for = (self.font().key(), self.viewport().height(),
+                        *(self.columnWidth(c) for c in range(columns)))
         if measured_for != self._measured_for:
             self._measured.clear()
             self._measured_for = measured_for
@@ -205,6 +254,42 @@ class _TimelineView(QTableView):
                 self.resizeRowToContents(row)
                 self._measured.add(row)
             row += 1
+
+    def sizeHintForRow(self, row: int) -> int:
+        # Whole lines up to a share of the table: the last one shown ends in "…". A name or
+        # a source is never cut for it: only the description, which may be long.
+        full = super().sizeHintForRow(row)
+        padding = _TextDelegate.ROW_PADDING
+        line = self.fontMetrics().lineSpacing()
+        lines = max(int((self.viewport().height() * ROW_SHARE - padding) // line), ROW_LINES)
+        if full <= lines * line + padding:
+            return full
+        model, delegate = self.model(), self.itemDelegate()
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        short = 0
+        for column in (ACTOR, SOURCE):
+            option.rect = QRect(0, 0, self.columnWidth(column), full)
+            short = max(short, delegate.sizeHint(option, model.index(row, column)).height())
+        return max(lines * line + padding, short)
+
+    def _cell_width(self, text: str, check: bool) -> int:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        if check:
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        option.text = text
+        return self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ItemViewItem, option, QSize(), self).width()
+
+    def flag_width(self, column: int, mark: str) -> int:
+        """A flag column's width: its check box and mark, and its heading."""
+        return max(self._cell_width(mark, True), self.horizontalHeader().sectionSizeHint(column))
+
+    def text_margin(self) -> int:
+        """What a cell adds to the width of its text."""
+        return self._cell_width("x", False) - self.fontMetrics().horizontalAdvance("x")
 
     def size_now(self) -> None:
         """Measure the rows on screen before the next paint (after a jump to a new row, so
@@ -251,13 +336,21 @@ class TimelinePage(PhasePage):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for column in (TIME, DECISION, LEARNED):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TIME, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (ACTOR, SOURCE, DECISION, LEARNED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        # Those columns hold short, same-shaped text, so a sample of rows sizes them; Qt's
-        # default measures 1,000 rows, which cost 0.3 s at start-up with a long timeline.
+        # The times have one shape, so a sample of rows sizes them; Qt's default measures
+        # 1,000 rows, which cost 0.3 s at start-up with a long timeline.
         header.setResizeContentsPrecision(SIZED_ROWS)
-        self._size_columns()
+        # The widest actor and source text, and part of one that cannot wrap, seen so far,
+        # in pixels (running maxima).
+        self._widest: dict[int, int] = dict.fromkeys(COLUMN_CHARACTERS, 0)
+        self._widest_word: dict[int, int] = dict.fromkeys(COLUMN_CHARACTERS, 0)
+        self.model.modelReset.connect(self._measure_all_texts)
+        self.model.rowsInserted.connect(self._measure_rows)
+        self.model.dataChanged.connect(self._measure_changed)
+        self._measure_all_texts()
 
         self.entry = QLineEdit(self)
         self.entry.setPlaceholderText(ENTRY_EXAMPLE)
@@ -293,13 +386,16 @@ class TimelinePage(PhasePage):
         self.split.addWidget(self.table)
         # The table is the work: the picture may be dragged out of the way, the table not.
         self.split.setCollapsible(1, False)
+        self.split.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
+        # Once the facilitator drags the handle, the picture keeps the height they chose.
+        self._picture_height: int | None = None
+        self.split.splitterMoved.connect(self._keep_split)
         tab_order(self.picture, self.table, self.entry, self.decision_box, self.learned_box)
-        self.split.setSizes([240, 360])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(10)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(8)
         layout.addWidget(self.split, 1)
-        layout.addSpacing(6)
         layout.addLayout(entry_row)
         layout.addWidget(self.message)
         layout.addWidget(self.hint)
@@ -324,19 +420,117 @@ class TimelinePage(PhasePage):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._measure_all_texts()
+            self._place_split()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.split and event.type() == QEvent.Type.Resize:
+            self._place_split()
+        elif watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_columns()
+        return super().eventFilter(watched, event)
+
+    # -- the room --------------------------------------------------------------------------
+
+    def _text_width(self, text: str) -> tuple[int, int]:
+        """How wide `text` is on one line, and its widest part that cannot wrap; in the
+        widest of the fonts a row is drawn in (bold for a decision point, italic too if it
+        was learned later)."""
+        def width(part: str) -> int:
+            return max(metrics.horizontalAdvance(part) for metrics in self._metrics)
+
+        words = UNBREAKABLE.split(LINK.sub(" ", text))
+        return (max(map(width, text.splitlines()), default=0),
+                max(map(width, words), default=0))
+
+    def _measure_all_texts(self) -> None:
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        bold_italic = QFont(bold)
+        bold_italic.setItalic(True)
+        self._metrics = (QFontMetrics(bold), QFontMetrics(bold_italic))
+        events = self.editor.retro.timeline if self.editor else []
+        for column in COLUMN_CHARACTERS:
+            field = TEXT_FIELDS[column]
+            longest = nlargest(MEASURED_TEXTS, {getattr(e, field) for e in events}, key=len)
+            widths = [self._text_width(text) for text in longest]
+            self._widest[column] = max((whole for whole, _ in widths), default=0)
+            self._widest_word[column] = max((word for _, word in widths), default=0)
+        self._size_columns()
+
+    def _measure_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if last - first >= MEASURED_TEXTS:
+            self._measure_all_texts()
+            return
+        wider = False
+        for row in range(first, last + 1):
+            event = self.model.event_at(row)
+            for column in COLUMN_CHARACTERS:
+                whole, word = self._text_width(getattr(event, TEXT_FIELDS[column]))
+                if whole > self._widest[column] or word > self._widest_word[column]:
+                    wider = True
+                    self._widest[column] = max(whole, self._widest[column])
+                    self._widest_word[column] = max(word, self._widest_word[column])
+        if wider:
             self._size_columns()
 
+    def _place_split(self) -> None:
+        total = self.split.height() - self.split.handleWidth()
+        if total <= 0:
+            return
+        chosen = self._picture_height
+        picture = self._picture_room(total) if chosen is None else min(
+            chosen, max(total - self._table_room(FEWEST_TABLE_ROWS, ROW_LINES), 0))
+        if self.split.sizes() != [picture, total - picture]:
+            self.split.setSizes([picture, total - picture])
+
+    def _table_room(self, rows: int, lines: int = 2) -> int:
+        """The height of the table with `rows` rows of `lines` lines."""
+        table = self.table
+        row = lines * table.fontMetrics().lineSpacing() + _TextDelegate.ROW_PADDING
+        return table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + rows * row
+
+    def _picture_room(self, total: int) -> int:
+        # The most lanes of labels that leave the table its rows; short of room, the axis
+        # alone; shorter still, no picture (its handle stays, to drag it open).
+        width = self.split.width()
+        room = min(total - self._table_room(TABLE_ROWS), total * PICTURE_SHARE)
+        for lanes in PICTURE_LANES:
+            height = self.picture.height_for(lanes, width)
+            if height <= room:
+                return height
+        axis_alone = self.picture.height_for(0, width)
+        # (The fewest rows are counted as tall as a row may be made.)
+        fewest = self._table_room(FEWEST_TABLE_ROWS, ROW_LINES)
+        return axis_alone if axis_alone <= total - fewest else 0
+
+    def _keep_split(self, *_moved: int) -> None:
+        self._picture_height = self.split.sizes()[0]
+
+    def _measure_changed(self, first: QModelIndex, last: QModelIndex, *_roles: object) -> None:
+        if last.column() >= ACTOR:  # not the times alone (a second day shown)
+            self._measure_rows(QModelIndex(), first.row(), last.row())
+
     def _size_columns(self) -> None:
-        # Enough for a name or a source, but never more than a sixth of the table each:
-        # zoomed in, the description keeps the room.
-        average = self.table.fontMetrics().averageCharWidth()
-        most = max(self.table.viewport().width() // 6, average * 6)
+        # Actor and source as wide as their texts, up to a name's worth and a fifth of the
+        # table each (zoomed in, the description keeps the room), the rest wrapped; never
+        # narrower than their heading or, up to that fifth, a part that cannot wrap
+        # ("#incident-1187": a line may break after a hyphen only before a letter).
+        table = self.table
+        average = table.fontMetrics().averageCharWidth()
+        room = table.viewport().width()
+        margin = table.text_margin()
+        header = table.horizontalHeader()
         for column, characters in COLUMN_CHARACTERS.items():
-            self.table.setColumnWidth(column, min(average * characters, most))
+            wrapped = min(self._widest[column], average * characters, room // 5)
+            word = min(self._widest_word[column], room // 5)
+            table.setColumnWidth(column, max(wrapped + margin, word + margin,
+                                             header.sectionSizeHint(column)))
+        table.setColumnWidth(DECISION, table.flag_width(DECISION, DECISION_MARK))
+        table.setColumnWidth(LEARNED, table.flag_width(LEARNED, LEARNED_LATER_MARK))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._size_columns()
         self._show_hint()
 
     def _show_hint(self) -> None:

@@ -54,6 +54,8 @@ from retro_desk.timeline_layout import (
 from retro_desk.ui.theme import LIGHT, Palette, current_palette
 
 ZOOM_STEP = 1.5
+# The window's picture zooms (Ctrl+wheel over it, or + and - once clicked): its legend says so.
+GROUP_LEGEND = "grouped: Ctrl+wheel zooms"
 MAX_ZOOM = 64.0
 MAX_LANES = 8
 # Exported pictures: wide enough for a wiki page, text large enough to read when a page
@@ -461,7 +463,7 @@ class TimelinePicture(QScrollArea):
                 " △ learned later" * event.learned_later)
             rows.append(html.escape(f"{when} {actor}{one_line(event.description)}{marks}"))
         if len(keys) > TOOLTIP_EVENTS:
-            rows.append(f"… and {len(keys) - TOOLTIP_EVENTS} more: zoom in (+)")
+            rows.append(f"… and {len(keys) - TOOLTIP_EVENTS} more: Ctrl+wheel zooms in")
         return "<p style='white-space:pre-wrap'>" + "<br>".join(rows) + "</p>" if rows else ""
 
     def relayout(self) -> None:
@@ -469,10 +471,8 @@ class TimelinePicture(QScrollArea):
         self._keep_fraction = None
         metrics = text_metrics(self.font())
         outer = self.width() - 2 * self.MARGIN
-        self.legend.entries = layout_legend(outer, metrics, self._tz)
-        legend_height = round(
-            max(entry.box.bottom for entry in self.legend.entries) + metrics.line_height / 2
-        ) + self.MARGIN
+        self.legend.entries = layout_legend(outer, metrics, self._tz, group=GROUP_LEGEND)
+        legend_height = self._legend_height(self.legend.entries, metrics)
         if self.viewportMargins().top() != legend_height:
             # This resizes the picture, which would ask for another layout: ignored below.
             self._laying_out = True
@@ -484,7 +484,10 @@ class TimelinePicture(QScrollArea):
         height = viewport.height()
         if self._zoom > 1:
             height -= self.horizontalScrollBar().sizeHint().height()
-        lanes = min(lanes_to_fit(height, width, metrics, self._tz, legend=False), MAX_LANES)
+        # Short of room for a lane of labels, the picture is the axis alone: every event in a
+        # group, and the table beside it keeps its rows.
+        lanes = min(lanes_to_fit(height, width, metrics, self._tz, legend=False, least=0),
+                    MAX_LANES)
         self._layout = layout_timeline(
             self._events, self._tz, width, metrics, lanes=lanes, legend=False, height=height
         )
@@ -495,6 +498,18 @@ class TimelinePicture(QScrollArea):
         self.canvas.update()
         self._describe()
         self._laid_out_for = self._inputs()
+
+    def _legend_height(self, entries: Sequence[LegendEntry], metrics: TextMetrics) -> int:
+        bottom = max(entry.box.bottom for entry in entries)
+        return round(bottom + metrics.line_height / 2) + self.MARGIN
+
+    def height_for(self, lanes: int, width: int) -> int:
+        """How tall the picture is with `lanes` lanes of labels (none: the axis alone) at
+        `width`, not zoomed: what its page asks of the room it shares with the table."""
+        metrics = text_metrics(self.font())
+        entries = layout_legend(width - 2 * self.MARGIN, metrics, self._tz, group=GROUP_LEGEND)
+        strip = layout_timeline([], self._tz, width, metrics, lanes=lanes, legend=False)
+        return self._legend_height(entries, metrics) + math.ceil(strip.height)
 
     def _describe(self) -> None:
         """Tell assistive technology, in words, what the picture shows of the timeline now."""
