@@ -8,9 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, QRect, QSettings, Qt
-from PySide6.QtGui import QColor, QPalette, QWheelEvent
-from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QTableView
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextDocumentFragment, QWheelEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolTip,
+)
 
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import PHASES
@@ -436,3 +442,44 @@ def test_the_split_the_facilitator_drags_is_kept(qtbot, window: MainWindow) -> N
     for _ in range(3):
         QApplication.processEvents()
     assert split.sizes()[0] == chosen
+
+
+def test_an_event_added_mid_table_measures_its_own_row_only(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    """With the table showing twice the rows, adding an event re-measured every row on screen
+    below it (their heights had moved down with them): point 9's add-event time grew."""
+    page = timeline_page_at(window, 1280, 720, 1.0)
+    table = page.table
+    heights = [table.rowHeight(row) for row in range(page.model.rowCount())]
+    measured: list[int] = []
+    measure = table.resizeRowToContents
+
+    def counted(row: int) -> None:
+        measured.append(row)
+        measure(row)
+
+    monkeypatch.setattr(table, "resizeRowToContents", counted)
+    table.scrollToTop()
+    qtbot.keyClicks(page.entry, "09:41 Ana: reads the merge request")
+    qtbot.keyClick(page.entry, Qt.Key.Key_Return)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert measured == [1]
+    # The rows below kept the heights they were measured at.
+    assert [table.rowHeight(row) for row in range(page.model.rowCount()) if row != 1] == heights
+
+
+def test_a_description_cut_short_is_whole_in_its_tooltip(qtbot, window: MainWindow) -> None:
+    page = timeline_page_at(window, 1280, 720, 1.0)
+    table = page.table
+    index = page.model.index(0, DESCRIPTION)
+    assert not shown_whole(table, index)  # a long description: the row is a fifth of the table
+    assert table.rowHeight(0) <= table.viewport().height() // 5 + table.fontMetrics().height()
+    cell = table.visualRect(index)
+    event = QHelpEvent(QEvent.Type.ToolTip, cell.center(), table.viewport().mapToGlobal(
+        cell.center()))
+    QApplication.sendEvent(table.viewport(), event)
+    assert QToolTip.isVisible()
+    assert QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText() == index.data()
+    QToolTip.hideText()

@@ -432,7 +432,12 @@ def test_the_model_gives_the_event_and_its_marks(model: TimelineModel) -> None:
     assert "Learned later" in model.index(4, DESCRIPTION).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(0, DESCRIPTION).data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(0, TIME).data(Qt.ItemDataRole.ToolTipRole) == "2026-11-20 09:40:00 +01:00"
+    # The flag columns are headed by their marks, and named to a screen reader.
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
+        "Time", "Actor", "Description", "Source", "◆", "△"
+    ]
+    assert [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.AccessibleTextRole)
+            for c in range(6)] == [
         "Time", "Actor", "Description", "Source", "Decision point", "Learned later"
     ]
 

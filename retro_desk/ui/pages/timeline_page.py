@@ -225,8 +225,9 @@ class _TimelineView(QTableView):
         self._sizing.start()
 
     def _size_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        # The rows after the new ones moved down: their measures now belong to other rows.
-        self._measured = {row for row in self._measured if row < first}
+        # The rows after the new ones moved down, their heights with them: so do their marks.
+        added = last - first + 1
+        self._measured = {row if row < first else row + added for row in self._measured}
         for row in range(first, last + 1):
             self.resizeRowToContents(row)
             self._measured.add(row)
