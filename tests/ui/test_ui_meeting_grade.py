@@ -344,3 +344,41 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     # The timer's buttons sit beside it: the header above the page stays low.
     assert window.controls.height() <= window.timer_widget.height() + 8
     assert window.stack.height() >= 720 * 0.62
+
+
+# -- point 6: the audience window uses its space ---------------------------------------------
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_five_actions_all_show_and_the_parking_lot_heading_sits_on_its_list(
+    qtbot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    """Five actions showed "… and 2 earlier actions, not shown" with room to spare; the
+    parking lot's heading stood 48 px above its list."""
+    audience = open_audience(qtbot, window)
+    audience.resize(*size)
+    window.go_to_phase(PHASES.index("actions"))
+    QApplication.processEvents()
+    actions = audience.action_list
+    assert window.editor is not None
+    assert len(actions.shown_labels()) == len(window.editor.retro.actions) == 5
+    assert actions.more.isHidden()
+    full = actions.more.font().pixelSize()
+    for label in actions.shown_labels():
+        # Smaller type to show them all, but never below three quarters of the page's.
+        assert label.font().pixelSize() >= 0.75 * full - 1
+        assert label.heightForWidth(label.width()) <= label.height() + 1
+    gap = audience.parking.geometry().top() - audience.parking_heading.geometry().bottom()
+    assert gap <= 20
+
+
+def test_the_newest_events_take_the_zoomed_type_size(qtbot, window: MainWindow) -> None:
+    """At 1920x1080 the event lines kept the unzoomed 28 px while their note grew."""
+    audience = open_audience(qtbot, window)
+    audience.resize(1920, 1080)
+    window.go_to_phase(PHASES.index("timeline"))
+    QApplication.processEvents()
+    recent = audience.timeline.recent
+    assert not recent.more.isHidden()  # 30 events: the older ones are counted, not shown
+    sizes = {label.font().pixelSize() for label in recent.shown_labels()}
+    assert sizes == {recent.more.font().pixelSize()}
+    assert recent.more.font().pixelSize() > 28

@@ -49,6 +49,10 @@ MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 0.6, 3.0, 1.15
 # The window size the type sizes above are chosen for; a larger window scales them up.
 BASE_SIZE = (1280, 720)
 _PX = "audience_px"
+# The steps a list's type may take down to show every line rather than hide some, never
+# below the smallest type a room reads on a shared 1280x720 screen.
+SHRINK = (1.0, 0.9, 0.82, 0.75)
+MIN_PX = 24
 NO_RETRO = "Waiting for the facilitator to open a retro."
 
 
@@ -66,6 +70,13 @@ def sized(widget: QWidget, px: int, bold: bool = False) -> QWidget:
     font.setBold(bold)
     widget.setFont(font)
     return widget
+
+
+def set_pixel_size(widget: QWidget, px: int) -> None:
+    if widget.font().pixelSize() != px:
+        font = QFont(widget.font())
+        font.setPixelSize(px)
+        widget.setFont(font)
 
 
 def plain_label(parent: QWidget, px: int = BODY_PX, bold: bool = False) -> QLabel:
@@ -210,7 +221,9 @@ class ItemList(Page):
         return [label for label in self._labels if not label.isHidden()]
 
     def fit(self) -> None:
-        """Show the lines that fit the height, and say how many more there are."""
+        """Show the lines that fit the height, and say how many more there are. When all of
+        them could be shown (none left out beforehand), the type first steps down, as far
+        as `SHRINK[-1]` of its size, before any line is hidden."""
         width = max(self.width(), 1)
         spacing = self._layout.spacing()
         line = self.more.fontMetrics().lineSpacing()
@@ -225,15 +238,21 @@ class ItemList(Page):
         # The note about the rest is as tall as its longest form (it may wrap at large type).
         self.more.setText(note(len(ordered) + self._left_out))
         reserve = self.more.heightForWidth(width) + spacing
-        shown = used = 0
-        for index, label in enumerate(ordered):
-            label.setText(texts[index])
-            needed = label.heightForWidth(width) + spacing
-            rest = len(ordered) - index - 1 + self._left_out
-            if shown and used + needed + (reserve if rest else 0) > room:
+        # The lines take the note's size, which follows the window's zoom.
+        full = self.more.font().pixelSize()
+        for shrink in SHRINK if not self._left_out else SHRINK[:1]:
+            shown = used = 0
+            for index, label in enumerate(ordered):
+                set_pixel_size(label, max(round(full * shrink), min(MIN_PX, full)))
+                label.setText(texts[index])
+                needed = label.heightForWidth(width) + spacing
+                rest = len(ordered) - index - 1 + self._left_out
+                if shown and used + needed + (reserve if rest else 0) > room:
+                    break
+                used += needed
+                shown += 1
+            if shown == len(ordered):
                 break
-            used += needed
-            shown += 1
         hidden = len(ordered) - shown + self._left_out
         for index, label in enumerate(ordered):
             label.setHidden(index >= shown)
@@ -471,13 +490,17 @@ class AudienceWindow(QWidget):
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)
         self.parking_heading.setText("Parking lot")
         parking = QVBoxLayout()
+        # Its own spacing: a nested layout would take the columns' 48 px between the
+        # heading and its list.
+        parking.setSpacing(12)
         parking.addWidget(self.parking_heading)
         parking.addWidget(self.parking, 1)
         actions_layout = QHBoxLayout(actions)
         actions_layout.setContentsMargins(0, 0, 0, 0)
         actions_layout.setSpacing(48)
-        actions_layout.addWidget(self.action_list, 3)
-        actions_layout.addLayout(parking, 2)
+        # The actions are what the room commits to: two thirds of the width.
+        actions_layout.addWidget(self.action_list, 2)
+        actions_layout.addLayout(parking, 1)
         self.roti = RotiView(self)
 
         self.stack = QStackedWidget(self)
