@@ -382,3 +382,13 @@ def test_the_newest_events_take_the_zoomed_type_size(qtbot, window: MainWindow) 
     sizes = {label.font().pixelSize() for label in recent.shown_labels()}
     assert sizes == {recent.more.font().pixelSize()}
     assert recent.more.font().pixelSize() > 28
+
+
+def test_the_close_names_its_bars_votes_not_feelings(qtbot, window: MainWindow) -> None:
+    """The close's return-on-time bars were headed "Feelings"."""
+    audience = open_audience(qtbot, window)
+    window.go_to_phase(PHASES.index("close"))
+    QApplication.processEvents()
+    described = audience.roti.bars.accessibleDescription()
+    assert described.startswith("Votes: 5 well spent 1, 4 3")
+    assert "Feelings" not in described

@@ -271,7 +271,7 @@ class RotiView(Page):
         super().__init__(parent)
         self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
-        self.bars = FeelingsTally(self)
+        self.bars = FeelingsTally(self, heading="Votes")
         sized(self.bars, BODY_PX)
         self.bars.setAccessibleName("Return on time invested, votes per score")
         self.notes = plain_label(self)
