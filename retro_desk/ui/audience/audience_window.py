@@ -182,6 +182,8 @@ class ItemList(Page):
         self._labels: list[QLabel] = []
         self._texts: list[str] = []
         self._left_out = 0
+        # The list's own type size follows the window's zoom; its lines take it (or less).
+        sized(self, BODY_PX)
 
     def set_items(self, texts: list[str], empty: str, left_out: int = 0) -> None:
         """Show `texts`; `left_out` more (before them, or after) were not even passed in."""
@@ -221,47 +223,55 @@ class ItemList(Page):
         return [label for label in self._labels if not label.isHidden()]
 
     def fit(self) -> None:
-        """Show the lines that fit the height, and say how many more there are. When all of
-        them could be shown (none left out beforehand), the type first steps down, as far
-        as `SHRINK[-1]` of its size, before any line is hidden."""
-        width = max(self.width(), 1)
-        spacing = self._layout.spacing()
-        line = self.more.fontMetrics().lineSpacing()
-        room = self.height()
+        """Show the lines that fit the height, and say how many more there are. When not all
+        of them fit, the type steps down (`SHRINK`, never below `MIN_PX`) and the size that
+        shows the most lines is kept (the larger of two that show as many)."""
         ordered = list(reversed(self._labels)) if self.newest else list(self._labels)
         texts = list(reversed(self._texts)) if self.newest else list(self._texts)
-        which = "earlier" if self.newest else "more"
-
-        def note(hidden: int) -> str:
-            return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
-
-        # The note about the rest is as tall as its longest form (it may wrap at large type).
-        self.more.setText(note(len(ordered) + self._left_out))
-        reserve = self.more.heightForWidth(width) + spacing
-        # The lines take the note's size, which follows the window's zoom.
-        full = self.more.font().pixelSize()
-        for shrink in SHRINK if not self._left_out else SHRINK[:1]:
-            shown = used = 0
-            for index, label in enumerate(ordered):
-                set_pixel_size(label, max(round(full * shrink), min(MIN_PX, full)))
-                label.setText(texts[index])
-                needed = label.heightForWidth(width) + spacing
-                rest = len(ordered) - index - 1 + self._left_out
-                if shown and used + needed + (reserve if rest else 0) > room:
-                    break
-                used += needed
-                shown += 1
-            if shown == len(ordered):
-                break
+        for index, label in enumerate(ordered):
+            label.setText(texts[index])
+        # Lines left out beforehand (the newest events of a long timeline) cannot all show:
+        # those keep the full size.
+        steps = SHRINK if not self._left_out else SHRINK[:1]
+        best = max(steps, key=lambda shrink: (self._place(ordered, shrink)[0], shrink))
+        shown, used, reserve = self._place(ordered, best)
         hidden = len(ordered) - shown + self._left_out
         for index, label in enumerate(ordered):
             label.setHidden(index >= shown)
-        self.more.setText(note(hidden))
+        self.more.setText(self._note(hidden))
         self.more.setHidden(not hidden)
+        room = self.height()
         if ordered and used + (reserve if hidden else 0) > room:
             # Not even one item fits whole (large type, little room): the one shown is cut
             # at a word, and the note about the rest keeps its lines.
+            line = self.more.fontMetrics().lineSpacing()
+            spacing = self._layout.spacing()
             fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
+
+    def _note(self, hidden: int) -> str:
+        which = "earlier" if self.newest else "more"
+        return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
+
+    def _place(self, ordered: list[QLabel], shrink: float) -> tuple[int, int, int]:
+        """At `shrink` times the page's type size: how many lines fit, the height they take,
+        and the height the note about the rest needs."""
+        full = self.font().pixelSize()
+        px = max(round(full * shrink), min(MIN_PX, full))
+        width, spacing, room = max(self.width(), 1), self._layout.spacing(), self.height()
+        set_pixel_size(self.more, px)
+        # The note is as tall as its longest form (it may wrap at large type).
+        self.more.setText(self._note(len(ordered) + self._left_out))
+        reserve = self.more.heightForWidth(width) + spacing
+        shown = used = 0
+        for index, label in enumerate(ordered):
+            set_pixel_size(label, px)
+            needed = label.heightForWidth(width) + spacing
+            rest = len(ordered) - index - 1 + self._left_out
+            if shown and used + needed + (reserve if rest else 0) > room:
+                break
+            used += needed
+            shown += 1
+        return shown, used, reserve
 
 
 class RotiView(Page):
@@ -346,9 +356,11 @@ class OpeningView(Page):
              f"{format_minutes(item.planned_seconds)}" for item in retro.agenda], "")
 
     def fit(self) -> None:
-        # The summary takes at most three lines; the lists fit themselves below it.
+        # The summary takes at most three lines (two when the page is short: the ground rules
+        # come first); the lists fit themselves below it.
         line = self.summary.fontMetrics().lineSpacing()
-        fit_text(self.summary, self._summary, max(min(line * 3, self.height() // 4), line))
+        lines = 3 if self.height() >= line * 16 else 2
+        fit_text(self.summary, self._summary, max(min(line * lines, self.height() // 4), line))
 
 
 class TimelineView(Page):
