@@ -233,8 +233,12 @@ class ItemList(Page):
         # Lines left out beforehand (the newest events of a long timeline) cannot all show:
         # those keep the full size.
         steps = SHRINK if not self._left_out else SHRINK[:1]
-        best = max(steps, key=lambda shrink: (self._place(ordered, shrink)[0], shrink))
-        shown, used, reserve = self._place(ordered, best)
+        placed = {shrink: self._place(ordered, shrink) for shrink in steps}
+        best = max(steps, key=lambda shrink: (placed[shrink][0], shrink))
+        if best != steps[-1]:
+            # The labels are at the last size tried: back to the best one.
+            self._place(ordered, best)
+        shown, used, reserve = placed[best]
         hidden = len(ordered) - shown + self._left_out
         for index, label in enumerate(ordered):
             label.setHidden(index >= shown)
