@@ -338,6 +338,8 @@ class Commands:
         font.setPointSizeF(window.base_point_size * factor)
         QApplication.setFont(font)
         rescale_all()
+        # A widget with a style sheet (the lists) keeps the font it was polished with.
+        refresh_styles()
         window.timer_widget.set_pixel_size(round(TIMER_PX * factor))
         if not window.isMaximized() and not window.isFullScreen():
             window.resize(size)

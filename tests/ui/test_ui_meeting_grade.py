@@ -133,6 +133,19 @@ def test_zoom_in_twice_and_back_keeps_the_window_size(qtbot, window: MainWindow)
     assert window.size() == size
 
 
+def test_zoom_reaches_the_lists_with_a_style_sheet(qtbot, window: MainWindow) -> None:
+    """At 150 % the parking lot and learnings lists kept their 100 % text (a widget with a
+    style sheet does not follow the application font)."""
+    window.go_to_phase(PHASES.index("learnings"))
+    lists = [window.side.parking.view, window.pages["learnings"].panel.view]
+    before = [view.font().pointSizeF() for view in lists]
+    press(qtbot, window, "Ctrl+=")
+    press(qtbot, window, "Ctrl+=")
+    QApplication.processEvents()
+    for view, size in zip(lists, before, strict=True):
+        assert view.font().pointSizeF() == pytest.approx(size * 1.32, rel=0.02)
+
+
 # -- point 7: a main window that gives the phase the room -----------------------------------
 
 def test_retro_list_and_side_panel_collapse_and_are_remembered(
