@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSettings, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextDocumentFragment, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,7 @@ from retro_desk.ui.audience.audience_window import AudienceWindow, plain_label
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.pages.timeline_model import ACTOR, DECISION, DESCRIPTION, LEARNED, SOURCE
-from retro_desk.ui.pages.timeline_page import TimelinePage
+from retro_desk.ui.pages.timeline_page import TimelinePage, _TextDelegate
 from retro_desk.ui.theme import DARK, HIGH_CONTRAST, apply_theme, current_theme
 from retro_desk.ui.widgets.fitting import fit_text
 from tests.fakes import FakeClock
@@ -141,6 +141,19 @@ def test_zoom_in_twice_and_back_keeps_the_window_size(qtbot, window: MainWindow)
     assert window.size() == size
 
 
+def test_zoom_reaches_the_lists_with_a_style_sheet(qtbot, window: MainWindow) -> None:
+    """At 150 % the parking lot and learnings lists kept their 100 % text (a widget with a
+    style sheet does not follow the application font)."""
+    window.go_to_phase(PHASES.index("learnings"))
+    lists = [window.side.parking.view, window.pages["learnings"].panel.view]
+    before = [view.font().pointSizeF() for view in lists]
+    press(qtbot, window, "Ctrl+=")
+    press(qtbot, window, "Ctrl+=")
+    QApplication.processEvents()
+    for view, size in zip(lists, before, strict=True):
+        assert view.font().pointSizeF() == pytest.approx(size * 1.32, rel=0.02)
+
+
 # -- point 7: a main window that gives the phase the room -----------------------------------
 
 def test_retro_list_and_side_panel_collapse_and_are_remembered(
@@ -161,6 +174,39 @@ def test_retro_list_and_side_panel_collapse_and_are_remembered(
     # Ctrl+F brings the list back, for the filter.
     again.commands.focus_filter()
     assert not again.left.isHidden()
+
+
+def test_the_session_has_most_of_the_width_and_the_list_tabs_read_whole(
+    qtbot, window: MainWindow
+) -> None:
+    """Point 7: list and side panel took about 40 % of 1280 px, in every phase; narrowed,
+    the list's four tabs were cut to "R…", "Se…"."""
+    QApplication.processEvents()
+    assert window.stack.width() >= 1280 * 0.62
+    assert window.left.width() <= 200
+    bar = window.left.tabBar()
+    for index in range(bar.count()):
+        text = bar.tabText(index)
+        along = max(bar.tabRect(index).width(), bar.tabRect(index).height())
+        assert bar.fontMetrics().horizontalAdvance(text) < along, text
+
+
+def test_the_tables_of_every_retro_get_room_and_give_it_back(
+    qtbot, window: MainWindow
+) -> None:
+    """The Actions and Insights tabs are tables: in a list-wide panel they were unreadable."""
+    QApplication.processEvents()
+    narrow = window.left.width()
+    window.left.setCurrentWidget(window.archive.actions_tab)
+    QApplication.processEvents()
+    assert window.left.width() >= 1280 * 0.4
+    assert window.stack.width() >= 300
+    window.left.setCurrentWidget(window.archive.insights_tab)
+    QApplication.processEvents()
+    assert window.left.width() >= 1280 * 0.4
+    window.left.setCurrentWidget(window.sessions)
+    QApplication.processEvents()
+    assert window.left.width() == narrow
 
 
 # -- point 8: the details -------------------------------------------------------------------
@@ -321,6 +367,71 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     assert window.stack.height() >= 720 * 0.62
 
 
+# -- point 6: the audience window uses its space ---------------------------------------------
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_five_actions_all_show_and_the_parking_lot_heading_sits_on_its_list(
+    qtbot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    """Five actions showed "… and 2 earlier actions, not shown" with room to spare; the
+    parking lot's heading stood 48 px above its list."""
+    audience = open_audience(qtbot, window)
+    audience.resize(*size)
+    window.go_to_phase(PHASES.index("actions"))
+    QApplication.processEvents()
+    actions = audience.action_list
+    assert window.editor is not None
+    assert len(actions.shown_labels()) == len(window.editor.retro.actions) == 5
+    assert actions.more.isHidden()
+    full = actions.more.font().pixelSize()
+    for label in actions.shown_labels():
+        # Smaller type to show them all, but never below three quarters of the page's.
+        assert label.font().pixelSize() >= 0.75 * full - 1
+        assert label.heightForWidth(label.width()) <= label.height() + 1
+    gap = audience.parking.geometry().top() - audience.parking_heading.geometry().bottom()
+    assert gap <= 20
+
+
+def test_the_newest_events_take_the_zoomed_type_size(qtbot, window: MainWindow) -> None:
+    """At 1920x1080 the event lines kept the unzoomed 28 px while their note grew."""
+    audience = open_audience(qtbot, window)
+    audience.resize(1920, 1080)
+    window.go_to_phase(PHASES.index("timeline"))
+    QApplication.processEvents()
+    recent = audience.timeline.recent
+    assert not recent.more.isHidden()  # 30 events: the older ones are counted, not shown
+    sizes = {label.font().pixelSize() for label in recent.shown_labels()}
+    assert sizes == {recent.more.font().pixelSize()}
+    assert recent.more.font().pixelSize() > 28
+
+
+def test_the_close_names_its_bars_votes_not_feelings(qtbot, window: MainWindow) -> None:
+    """The close's return-on-time bars were headed "Feelings"."""
+    audience = open_audience(qtbot, window)
+    window.go_to_phase(PHASES.index("close"))
+    QApplication.processEvents()
+    described = audience.roti.bars.accessibleDescription()
+    assert described.startswith("Votes: 5 well spent 1, 4 3")
+    assert "Feelings" not in described
+
+
+@pytest.mark.parametrize(("size", "least"), [((1280, 720), 5), ((1920, 1080), 6)])
+def test_the_opening_shows_the_ground_rules(
+    qtbot, window: MainWindow, size: tuple[int, int], least: int
+) -> None:
+    """At 1920x1080 the opening showed 4 of the 6 ground rules and "… and 2 more rules",
+    with a sixth of the screen empty below them."""
+    audience = open_audience(qtbot, window)
+    audience.resize(*size)
+    window.go_to_phase(PHASES.index("opening"))
+    QApplication.processEvents()
+    rules = audience.opening.rules
+    assert len(rules.shown_labels()) >= least
+    assert all(label.font().pixelSize() >= 24 for label in rules.shown_labels())
+    assert audience.opening.heading.text().startswith("Checkout payments failing")
+    assert len(audience.opening.agenda.shown_labels()) == len(PHASES)
+
+
 # -- point 7: the timeline page's room ------------------------------------------------------
 
 def timeline_page_at(window: MainWindow, width: int, height: int, zoom: float) -> TimelinePage:
@@ -344,6 +455,16 @@ def rows_in_view(table: QTableView) -> int:
 
 def shown_whole(table: QTableView, index: QModelIndex) -> bool:
     """Whether a cell's text, wrapped in its column, fits in its row (or was cut with "…")."""
+    needed = cell_size(table, index)
+    return (needed.width() <= table.columnWidth(index.column())
+            and needed.height() <= table.rowHeight(index.row()))
+
+
+def cell_height(table: QTableView, index: QModelIndex) -> int:
+    return cell_size(table, index).height()
+
+
+def cell_size(table: QTableView, index: QModelIndex) -> QSize:
     option = QStyleOptionViewItem()
     option.initFrom(table)
     option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
@@ -351,9 +472,7 @@ def shown_whole(table: QTableView, index: QModelIndex) -> bool:
     if index.data(Qt.ItemDataRole.FontRole) is not None:
         option.font = index.data(Qt.ItemDataRole.FontRole).resolve(table.font())
     option.rect = QRect(0, 0, table.columnWidth(index.column()), 10_000)
-    needed = table.itemDelegate().sizeHint(option, index)
-    return (needed.width() <= table.columnWidth(index.column())
-            and needed.height() <= table.rowHeight(index.row()))
+    return table.itemDelegate().sizeHint(option, index)
 
 
 @pytest.mark.parametrize("zoom", [1.0, 1.5])
@@ -473,9 +592,14 @@ def test_an_event_added_mid_table_measures_its_own_row_only(
 def test_a_description_cut_short_is_whole_in_its_tooltip(qtbot, window: MainWindow) -> None:
     page = timeline_page_at(window, 1280, 720, 1.0)
     table = page.table
-    index = page.model.index(0, DESCRIPTION)
-    assert not shown_whole(table, index)  # a long description: the row is a fifth of the table
-    assert table.rowHeight(0) <= table.viewport().height() // 5 + table.fontMetrics().height()
+    padding = _TextDelegate.ROW_PADDING
+    # A long description: its row is a fifth of the table, its text cut (without the room
+    # between rows, too).
+    index = next(page.model.index(row, DESCRIPTION) for row in range(page.model.rowCount())
+                 if cell_height(table, page.model.index(row, DESCRIPTION)) - padding
+                 > table.rowHeight(row))
+    line = table.fontMetrics().lineSpacing()
+    assert table.rowHeight(index.row()) <= max(table.viewport().height() // 5, 3 * line + padding)
     cell = table.visualRect(index)
     event = QHelpEvent(QEvent.Type.ToolTip, cell.center(), table.viewport().mapToGlobal(
         cell.center()))
