@@ -607,3 +607,20 @@ def test_a_description_cut_short_is_whole_in_its_tooltip(qtbot, window: MainWind
     assert QToolTip.isVisible()
     assert QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText() == index.data()
     QToolTip.hideText()
+
+
+def test_shift_tab_skips_the_picture_out_of_the_way(qtbot, window: MainWindow) -> None:
+    """At 150 % the picture gives its room to the table; Shift+Tab from the table then put
+    the focus on it, where nobody could see it."""
+    page = timeline_page_at(window, 1280, 720, 1.5)
+    assert page.picture.height() == 0
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is not page.picture
+    # Dragged open again, it takes the focus as before.
+    page.split.moveSplitter(200, 1)
+    assert page.picture.height() > 0
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is page.picture

@@ -607,6 +607,10 @@ class TimelinePicture(QScrollArea):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
+        # Dragged out of the way (no height), the picture is out of the Tab order too: the
+        # focus never goes where it cannot be seen.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if self.height() > 0
+                            else Qt.FocusPolicy.NoFocus)
         if self._laying_out:
             return
         if self._keep_fraction is None:
