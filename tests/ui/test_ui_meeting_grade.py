@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextDocumentFragment, QWheelEvent
 from PySide6.QtWidgets import (
@@ -593,11 +594,14 @@ def test_a_description_cut_short_is_whole_in_its_tooltip(qtbot, window: MainWind
     page = timeline_page_at(window, 1280, 720, 1.0)
     table = page.table
     padding = _TextDelegate.ROW_PADDING
+    typed = "notes R&D <b>not bold</b> " + "and the retries went on " * 30
+    qtbot.keyClicks(page.entry, f"09:41 Ana: {typed}")
+    qtbot.keyClick(page.entry, Qt.Key.Key_Return)
     # A long description: its row is a fifth of the table, its text cut (without the room
     # between rows, too).
-    index = next(page.model.index(row, DESCRIPTION) for row in range(page.model.rowCount())
-                 if cell_height(table, page.model.index(row, DESCRIPTION)) - padding
-                 > table.rowHeight(row))
+    index = page.model.index(1, DESCRIPTION)
+    assert index.data() == typed.strip()
+    assert cell_height(table, index) - padding > table.rowHeight(1)
     line = table.fontMetrics().lineSpacing()
     assert table.rowHeight(index.row()) <= max(table.viewport().height() // 5, 3 * line + padding)
     cell = table.visualRect(index)
@@ -605,7 +609,10 @@ def test_a_description_cut_short_is_whole_in_its_tooltip(qtbot, window: MainWind
         cell.center()))
     QApplication.sendEvent(table.viewport(), event)
     assert QToolTip.isVisible()
-    assert QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText() == index.data()
+    # Shown as typed: markup people typed is text, and the tooltip is not shown as raw HTML.
+    tip = QToolTip.text()
+    assert QtGui.Qt.mightBeRichText(tip)
+    assert QTextDocumentFragment.fromHtml(tip).toPlainText() == index.data()
     QToolTip.hideText()
 
 

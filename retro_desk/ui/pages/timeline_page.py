@@ -186,7 +186,10 @@ class _TextDelegate(QStyledItemDelegate):
             self.initStyleOption(option, index)
             needed = super().sizeHint(option, index)
             if needed.height() > option.rect.height() or needed.width() > option.rect.width():
-                QToolTip.showText(event.globalPos(), html.escape(str(index.data())), view)
+                # Rich text (escaped, never markup) so a tooltip wraps and keeps line breaks.
+                text = html.escape(str(index.data()))
+                QToolTip.showText(event.globalPos(),
+                                  f"<p style='white-space:pre-wrap'>{text}</p>", view)
                 return True
         return super().helpEvent(event, view, option, index)
 
