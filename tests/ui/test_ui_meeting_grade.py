@@ -8,14 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QPalette, QScreen
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
 
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import PHASES
 from retro_desk.storage import Store
 from retro_desk.ui.audience.audience_window import AudienceWindow, plain_label
+from retro_desk.ui.dialogs.new_session_dialog import FRAME_ALLOWANCE, NewSessionDialog
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.theme import DARK, HIGH_CONTRAST, apply_theme, current_theme
@@ -311,3 +312,111 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     # The timer's buttons sit beside it: the header above the page stays low.
     assert window.controls.height() <= window.timer_widget.height() + 8
     assert window.stack.height() >= 720 * 0.62
+
+
+# -- point 8: the new-retro dialog shows its agenda whole -----------------------------------
+
+SMALL_SCREEN = QRect(0, 0, 1280, 720)
+
+
+def with_new_retro_dialog(qtbot, window: MainWindow, look) -> None:
+    """Ctrl+N, as the facilitator presses it; `look` sees the dialog while it is open."""
+    seen: list[object] = []
+
+    def in_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, NewSessionDialog)
+            qtbot.waitExposed(dialog)
+            QApplication.processEvents()
+            look(dialog)
+            seen.append(dialog)
+        finally:
+            if isinstance(dialog, NewSessionDialog) and dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, in_dialog)
+    press(qtbot, window, "Ctrl+N")
+    assert seen, "the dialog was not opened or the look at it failed"
+
+
+def clipped_parts(dialog: NewSessionDialog) -> list[str]:
+    """What the dialog shows cut short: a header, a phase, a minutes box, a hint."""
+    table, found = dialog.agenda, []
+    header = table.horizontalHeader()
+    for column in range(table.columnCount()):
+        text = table.horizontalHeaderItem(column).text()
+        if header.fontMetrics().horizontalAdvance(text) + 8 > header.sectionSize(column):
+            found.append(f"header {text}")
+    for row in range(table.rowCount()):
+        label, minutes = table.cellWidget(row, 0), table.cellWidget(row, 1)
+        assert isinstance(label, QLabel) and isinstance(minutes, QSpinBox)
+        if label.fontMetrics().horizontalAdvance(label.text()) >= table.columnWidth(0):
+            found.append(f"phase {label.text()}")
+        hint = minutes.sizeHint()
+        if hint.width() > table.columnWidth(1) or hint.height() > table.rowHeight(row):
+            found.append(f"minutes of {label.text()}")
+    viewport = table.viewport()
+    if (header.length() > viewport.width()
+            or table.verticalHeader().length() > viewport.height()):
+        found.append("the table scrolls")
+    for line in dialog.findChildren(QLineEdit):
+        text = line.placeholderText()
+        if line.isVisible() and line.fontMetrics().horizontalAdvance(text) + 8 > line.width():
+            found.append(f"hint {text}")
+    if dialog.form_area.widget().width() > dialog.form_area.viewport().width():
+        found.append("the dialog scrolls sideways")
+    return found
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
+def test_the_new_retro_dialog_shows_its_agenda_whole_on_a_1280_by_720_screen(
+    qtbot, window: MainWindow, restore_theme, monkeypatch, zoom: float, theme: str
+) -> None:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda screen: QRect(SMALL_SCREEN))
+    window.commands.set_theme(theme)
+    window.commands.set_zoom(zoom)
+
+    def look(dialog: NewSessionDialog) -> None:
+        assert clipped_parts(dialog) == []
+        # Room is left for a window manager's title bar and borders.
+        for size in (dialog.frameGeometry().size(), dialog.size() + FRAME_ALLOWANCE):
+            assert size.width() <= SMALL_SCREEN.width()
+            assert size.height() <= SMALL_SCREEN.height()
+        # The buttons stay in the dialog, below what scrolls.
+        start = dialog.ok_button
+        assert dialog.rect().contains(QRect(start.mapTo(dialog, QPoint(0, 0)), start.size()))
+        # At the usual size everything is in view: a scroll bar only for the larger type.
+        needs_scrolling = dialog.form_area.verticalScrollBar().maximum() > 0
+        assert needs_scrolling == (zoom > 1)
+
+    with_new_retro_dialog(qtbot, window, look)
+
+
+def test_a_new_retro_typed_and_timed_from_the_keyboard_is_stored(
+    qtbot, window: MainWindow
+) -> None:
+    before = {s.id for s in window.store.list_sessions()}
+
+    def type_it(dialog: NewSessionDialog) -> None:
+        qtbot.keyClicks(QApplication.focusWidget(), "Payments cut-over")
+        for _ in range(60):
+            focused = QApplication.focusWidget()
+            if focused is not None and focused.accessibleName() == "Timeline minutes":
+                break
+            qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        minutes = QApplication.focusWidget()
+        assert isinstance(minutes, QSpinBox) and minutes.accessibleName() == "Timeline minutes"
+        qtbot.keyClick(minutes, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(minutes, "25")
+        qtbot.keyClick(minutes, Qt.Key.Key_Return)
+        assert not dialog.isVisible()
+
+    with_new_retro_dialog(qtbot, window, type_it)
+    created = [s for s in window.store.list_sessions() if s.id not in before]
+    assert [s.title for s in created] == ["Payments cut-over"]
+    retro = window.store.load_retro(created[0].id)
+    planned = {item.phase: item.planned_seconds for item in retro.agenda}
+    assert planned["timeline"] == 25 * 60
+    assert sum(planned.values()) == 65 * 60
