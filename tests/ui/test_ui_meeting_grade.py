@@ -8,14 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QMargins, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette, QScreen
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox, QWidget
 
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import PHASES
 from retro_desk.storage import Store
 from retro_desk.ui.audience.audience_window import AudienceWindow, plain_label
+from retro_desk.ui.audience.placement import audience_geometry
 from retro_desk.ui.dialogs.new_session_dialog import FRAME_ALLOWANCE, NewSessionDialog
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
@@ -420,3 +421,60 @@ def test_a_new_retro_typed_and_timed_from_the_keyboard_is_stored(
     planned = {item.phase: item.planned_seconds for item in retro.agenda}
     assert planned["timeline"] == 25 * 60
     assert sum(planned.values()) == 65 * 60
+
+
+# -- point 5: the audience window opens where the facilitator sees it ----------------------
+
+FRAME = QMargins(1, 20, 1, 5)
+
+
+def on_screen(place: QRect, screen: QRect) -> bool:
+    return screen.contains(place.marginsAdded(FRAME))
+
+
+def test_on_one_screen_the_audience_takes_the_corner_away_from_the_main_window() -> None:
+    screen = QRect(0, 0, 1920, 1080)
+    main = QRect(0, 0, 1282, 745)
+    place = audience_geometry([screen], main, FRAME)
+    assert place.size() == QSize(1280, 720)
+    assert on_screen(place, screen)
+    assert place.marginsAdded(FRAME).bottomRight() == screen.bottomRight()
+    # A main window in the middle, a little right and low: the audience goes top left.
+    place = audience_geometry([screen], QRect(321, 187, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME).topLeft() == screen.topLeft() and on_screen(place, screen)
+
+
+def test_on_a_1280_by_720_screen_the_audience_fits_it_whole() -> None:
+    screen = QRect(0, 0, 1280, 720)
+    place = audience_geometry([screen], QRect(0, 0, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME) == screen
+
+
+def test_a_second_screen_is_the_audience_s_own() -> None:
+    first, second = QRect(0, 0, 1920, 1050), QRect(1920, 0, 1280, 1024)
+    place = audience_geometry([first, second], QRect(100, 100, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME) == second
+    # The main window on the second screen: the first one is the audience's.
+    place = audience_geometry([first, second], QRect(2000, 40, 1000, 700), FRAME)
+    assert place.marginsAdded(FRAME) == first
+
+
+def test_f9_opens_the_audience_on_the_screen_above_the_main_window(
+    qtbot, window: MainWindow
+) -> None:
+    press(qtbot, window, "F9")
+    audience = window.audience
+    assert audience is not None
+    qtbot.addWidget(audience)
+    qtbot.waitExposed(audience)
+    screen = window.screen().availableGeometry()
+    assert screen.contains(audience.frameGeometry())
+    assert audience.geometry() == audience_geometry([screen], window.frameGeometry(),
+                                                    frame_of(window))
+    assert window.isActiveWindow() and not audience.isActiveWindow()
+
+
+def frame_of(window: QWidget) -> QMargins:
+    outer, inner = window.frameGeometry(), window.geometry()
+    return QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                    outer.right() - inner.right(), outer.bottom() - inner.bottom())
