@@ -378,7 +378,8 @@ def audience_place(window: QWidget) -> QRect:
     inner = window.geometry()
     margins = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
                        frame.right() - inner.right(), frame.bottom() - inner.bottom())
-    screens = [screen.availableGeometry() for screen in QApplication.screens()]
+    # Only the screens of the main window's desktop: a window is moved to those by geometry.
+    screens = [screen.availableGeometry() for screen in window.screen().virtualSiblings()]
     return audience_geometry(screens, frame, margins)
 
 
