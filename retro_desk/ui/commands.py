@@ -164,10 +164,29 @@ class Commands:
         self.window.close()
 
     def publish_to_folder(self) -> None:
-        self.window.publish_to_folder()
+        from retro_desk.ui.widgets.archive_views import publish_to_folder
+
+        window = self.window
+        publish_to_folder(window, window.store, window.settings, window.set_status,
+                          window.show_message)
 
     def import_folder(self) -> None:
-        self.window.import_folder()
+        from retro_desk.ui.widgets.archive_views import import_folder_into
+
+        window = self.window
+        window.pause_and_save()
+        outcomes = import_folder_into(window, window.store, window.settings, window.show_message)
+        if outcomes is None:
+            return
+        window.forget_background_editors()
+        updated = {o.session_id for o in outcomes if o.kind == "updated"}
+        editor = window.editor
+        if editor and editor.session_id in updated:
+            # The open retro was replaced by the folder's copy: show that one.
+            window.show_retro(None)
+            window.open_session(editor.session_id)
+        window.refresh_sessions()
+        window.order_tabs()
 
     # -- export (the exporters import on first use: not needed to open the window) ---------
 
@@ -322,6 +341,8 @@ class Commands:
         font.setPointSizeF(window.base_point_size * factor)
         QApplication.setFont(font)
         rescale_all()
+        # A widget with a style sheet (the lists) keeps the font it was polished with.
+        refresh_styles()
         window.timer_widget.set_pixel_size(round(TIMER_PX * factor))
         if not window.isMaximized() and not window.isFullScreen():
             window.resize(size)

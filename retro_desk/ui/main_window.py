@@ -11,7 +11,7 @@ import dataclasses
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from retro_desk.live import LiveSession, Topic
 from retro_desk.questions import phase_prompt
 from retro_desk.storage import StorageError, Store
 from retro_desk.timer import Clock, PhaseTimer, SystemClock
+from retro_desk.ui import window_state
 from retro_desk.ui.accessible import tab_order
 from retro_desk.ui.actions import ACTIONS, MENUS, key_sequences
 from retro_desk.ui.commands import TIMER_PX, Commands
@@ -38,12 +39,12 @@ from retro_desk.ui.identity import app_icon
 from retro_desk.ui.pages.book import PageBook, page_type
 from retro_desk.ui.pages.page import PageContext, PhasePage
 from retro_desk.ui.startup import DeferredWork, highlight
-from retro_desk.ui.theme import THEMES, current_theme
 from retro_desk.ui.undo_keys import StoredUndoKeys
-from retro_desk.ui.widgets.archive_views import ArchiveTabs, import_folder_into, publish_to_folder
+from retro_desk.ui.widgets.archive_views import ArchiveTabs
 from retro_desk.ui.widgets.phase_stepper import PhaseStepper, PromptLabel
 from retro_desk.ui.widgets.retro_panel import RetroPanel
 from retro_desk.ui.widgets.side_panel import SidePanel
+from retro_desk.ui.widgets.status_line import StatusLine, show_message
 from retro_desk.ui.widgets.timer_controls import TimerControls
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class MainWindow(QMainWindow):
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self.tick)
         self._ticker.start()
-        self._restore_settings()
+        window_state.restore(self)
 
     @property
     def editor(self) -> SessionEditor | None:
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.left = RetroPanel(self.store.search, self.open_search_hit, self)
-        self.left.search_built = self._order_tabs
+        self.left.search_built = self.order_tabs
         self.sessions, self.search_tab = self.left.sessions, self.left.search_tab
         self.sessions.session_chosen.connect(self.open_session)
         self.sessions.first_phase_chosen.connect(partial(self.open_session, first_phase=True))
@@ -118,8 +119,7 @@ class MainWindow(QMainWindow):
         self._background_editors: dict[int, SessionEditor] = {}
         self.archive = ArchiveTabs(self.left, self.store, self.editor_for, self.report_error,
                                    self.open_session)
-        self.left.currentChanged.connect(
-            lambda index: self.archive.shown(self.left.widget(index)))
+        self.left.currentChanged.connect(self._left_tab_shown)
 
         self.stepper = PhaseStepper(self)
         self.stepper.phase_chosen.connect(self.go_to_phase)
@@ -170,11 +170,17 @@ class MainWindow(QMainWindow):
         layout = self.layout()
         assert layout is not None
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.status = QLabel(self)
+        self.status = StatusLine(self)
+        self.set_status = self.status.set_status
         self.statusBar().addWidget(self.status, 1)
-        self._order_tabs()
+        self.order_tabs()
 
-    def _order_tabs(self) -> None:
+    def _left_tab_shown(self, index: int) -> None:
+        tab = self.left.widget(index)
+        self.archive.shown(tab)
+        window_state.widen_left(self, self.archive.is_wide(tab))
+
+    def order_tabs(self) -> None:
         """Tab reads the window as the eye does: the list on the left, the page, the side."""
         tab_order(self.left.tabBar(), self.sessions, self.search_tab, self.stack, self.side)
 
@@ -199,29 +205,15 @@ class MainWindow(QMainWindow):
             self._background_editors[session_id] = SessionEditor(self.store, session_id)
         return self._background_editors[session_id]
 
-    def publish_to_folder(self) -> None:
-        publish_to_folder(self, self.store, self.settings, self.set_status, self.show_message)
-
-    def import_folder(self) -> None:
-        self.pause_and_save()
-        outcomes = import_folder_into(self, self.store, self.settings, self.show_message)
-        if outcomes is None:
-            return
+    def forget_background_editors(self) -> None:
+        """After an import: the retros edited in the background may have been replaced."""
         self._background_editors.clear()
-        updated = {o.session_id for o in outcomes if o.kind == "updated"}
-        editor = self.editor
-        if editor and editor.session_id in updated:
-            # The open retro was replaced by the folder's copy: show that one.
-            self.show_retro(None)
-            self.open_session(editor.session_id)
-        self.refresh_sessions()
-        self._order_tabs()
 
     def _build_page(self, phase: str) -> PhasePage:
         """Make a phase page the first time it is needed, showing the open retro."""
         page = page_type(phase)(self.context, self)
         self.stack.addWidget(page)
-        self._order_tabs()
+        self.order_tabs()
         if self.editor is not None:
             page.set_editor(self.editor)
         return page
@@ -408,74 +400,28 @@ class MainWindow(QMainWindow):
         redo.setText(f"&Redo {redo_label}".strip())
 
     def _update_status(self) -> None:
-        if not self.editor:
-            self.set_status("No retro open")
-            return
-        decisions, events = self.editor.summary_counts()
-        mode = "Read-only" if self.store.read_only else "Saved"
-        self.set_status(f"{mode} · {decisions} decision points · {events} events")
-
-    def set_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        # A style sheet is costly to apply (the label is re-polished): only when it changes.
-        style = "color: #8a1010; font-weight: bold" if error else ""
-        if self.status.styleSheet() != style:
-            self.status.setStyleSheet(style)
+        self.status.show_state(self.editor, self.store.read_only)
 
     def report_error(self, error: StorageError) -> None:
         self.set_status(f"Not saved: {error}", error=True)
         self.show_message("Not saved", str(error))
 
     def show_message(self, title: str, text: str) -> None:
-        """A non-blocking message box, so a failed save never freezes the meeting."""
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_message(self, title, text)
 
     # -- view ------------------------------------------------------------------------------
 
     def zoom(self) -> float:
-        value = self.settings.value("zoom", 1.0, type=float)
-        return float(value) if isinstance(value, (int, float, str)) else 1.0
+        return window_state.zoom_of(self.settings)
 
     def show_left(self, shown: bool) -> None:
-        self.left.setVisible(shown)
-        self.actions_by_name["retro_list"].setChecked(shown)
-        self.settings.setValue("show_retro_list", shown)
+        window_state.show_left(self, shown)
 
     def show_side(self, shown: bool) -> None:
-        self.side.setVisible(shown)
-        self.actions_by_name["side_panel"].setChecked(shown)
-        self.settings.setValue("show_side_panel", shown)
-
-    # -- settings --------------------------------------------------------------------------
-
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 720)
-        state = self.settings.value("splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
-        else:
-            # Most of the width for the session itself; the list and the notes are glanced at.
-            self.splitter.setSizes([max(180, self.archive.tabs_width()), 860, 240])
-        self.show_left(bool(self.settings.value("show_retro_list", True, type=bool)))
-        self.show_side(bool(self.settings.value("show_side_panel", True, type=bool)))
-        theme = current_theme()
-        if theme in THEMES:
-            self.actions_by_name[f"theme_{theme}"].setChecked(True)
-        if self.zoom() != 1.0:
-            self.commands.set_zoom(self.zoom())
+        window_state.show_side(self, shown)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
+        window_state.save(self)
         self.side.commit_pending()
         for page in self.pages.built():
             commit = getattr(page, "commit_pending", None)

@@ -122,7 +122,7 @@ def test_each_edit_shows_at_once(qtbot, window: MainWindow, audience: AudienceWi
     assert window.store.load_retro(window.editor.session_id).actions[-1].owner == "Amara"
     assert "☐ Add change markers — Amara, due 2026-12-04" in audience.action_list.texts()
     window.commands.undo()
-    assert all("change markers" not in text for text in audience.action_list.texts())
+    assert all("Add change markers" not in text for text in audience.action_list.texts())
 
     window.go_to_phase(PHASES.index("timeline"))
     entry = window.pages["timeline"].entry

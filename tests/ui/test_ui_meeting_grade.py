@@ -135,6 +135,19 @@ def test_zoom_in_twice_and_back_keeps_the_window_size(qtbot, window: MainWindow)
     assert window.size() == size
 
 
+def test_zoom_reaches_the_lists_with_a_style_sheet(qtbot, window: MainWindow) -> None:
+    """At 150 % the parking lot and learnings lists kept their 100 % text (a widget with a
+    style sheet does not follow the application font)."""
+    window.go_to_phase(PHASES.index("learnings"))
+    lists = [window.side.parking.view, window.pages["learnings"].panel.view]
+    before = [view.font().pointSizeF() for view in lists]
+    press(qtbot, window, "Ctrl+=")
+    press(qtbot, window, "Ctrl+=")
+    QApplication.processEvents()
+    for view, size in zip(lists, before, strict=True):
+        assert view.font().pointSizeF() == pytest.approx(size * 1.32, rel=0.02)
+
+
 # -- point 7: a main window that gives the phase the room -----------------------------------
 
 def test_retro_list_and_side_panel_collapse_and_are_remembered(
@@ -155,6 +168,39 @@ def test_retro_list_and_side_panel_collapse_and_are_remembered(
     # Ctrl+F brings the list back, for the filter.
     again.commands.focus_filter()
     assert not again.left.isHidden()
+
+
+def test_the_session_has_most_of_the_width_and_the_list_tabs_read_whole(
+    qtbot, window: MainWindow
+) -> None:
+    """Point 7: list and side panel took about 40 % of 1280 px, in every phase; narrowed,
+    the list's four tabs were cut to "R…", "Se…"."""
+    QApplication.processEvents()
+    assert window.stack.width() >= 1280 * 0.62
+    assert window.left.width() <= 200
+    bar = window.left.tabBar()
+    for index in range(bar.count()):
+        text = bar.tabText(index)
+        along = max(bar.tabRect(index).width(), bar.tabRect(index).height())
+        assert bar.fontMetrics().horizontalAdvance(text) < along, text
+
+
+def test_the_tables_of_every_retro_get_room_and_give_it_back(
+    qtbot, window: MainWindow
+) -> None:
+    """The Actions and Insights tabs are tables: in a list-wide panel they were unreadable."""
+    QApplication.processEvents()
+    narrow = window.left.width()
+    window.left.setCurrentWidget(window.archive.actions_tab)
+    QApplication.processEvents()
+    assert window.left.width() >= 1280 * 0.4
+    assert window.stack.width() >= 300
+    window.left.setCurrentWidget(window.archive.insights_tab)
+    QApplication.processEvents()
+    assert window.left.width() >= 1280 * 0.4
+    window.left.setCurrentWidget(window.sessions)
+    QApplication.processEvents()
+    assert window.left.width() == narrow
 
 
 # -- point 8: the details -------------------------------------------------------------------
@@ -315,6 +361,71 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     assert window.stack.height() >= 720 * 0.62
 
 
+# -- point 6: the audience window uses its space ---------------------------------------------
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_five_actions_all_show_and_the_parking_lot_heading_sits_on_its_list(
+    qtbot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    """Five actions showed "… and 2 earlier actions, not shown" with room to spare; the
+    parking lot's heading stood 48 px above its list."""
+    audience = open_audience(qtbot, window)
+    audience.resize(*size)
+    window.go_to_phase(PHASES.index("actions"))
+    QApplication.processEvents()
+    actions = audience.action_list
+    assert window.editor is not None
+    assert len(actions.shown_labels()) == len(window.editor.retro.actions) == 5
+    assert actions.more.isHidden()
+    full = actions.more.font().pixelSize()
+    for label in actions.shown_labels():
+        # Smaller type to show them all, but never below three quarters of the page's.
+        assert label.font().pixelSize() >= 0.75 * full - 1
+        assert label.heightForWidth(label.width()) <= label.height() + 1
+    gap = audience.parking.geometry().top() - audience.parking_heading.geometry().bottom()
+    assert gap <= 20
+
+
+def test_the_newest_events_take_the_zoomed_type_size(qtbot, window: MainWindow) -> None:
+    """At 1920x1080 the event lines kept the unzoomed 28 px while their note grew."""
+    audience = open_audience(qtbot, window)
+    audience.resize(1920, 1080)
+    window.go_to_phase(PHASES.index("timeline"))
+    QApplication.processEvents()
+    recent = audience.timeline.recent
+    assert not recent.more.isHidden()  # 30 events: the older ones are counted, not shown
+    sizes = {label.font().pixelSize() for label in recent.shown_labels()}
+    assert sizes == {recent.more.font().pixelSize()}
+    assert recent.more.font().pixelSize() > 28
+
+
+def test_the_close_names_its_bars_votes_not_feelings(qtbot, window: MainWindow) -> None:
+    """The close's return-on-time bars were headed "Feelings"."""
+    audience = open_audience(qtbot, window)
+    window.go_to_phase(PHASES.index("close"))
+    QApplication.processEvents()
+    described = audience.roti.bars.accessibleDescription()
+    assert described.startswith("Votes: 5 well spent 1, 4 3")
+    assert "Feelings" not in described
+
+
+@pytest.mark.parametrize(("size", "least"), [((1280, 720), 5), ((1920, 1080), 6)])
+def test_the_opening_shows_the_ground_rules(
+    qtbot, window: MainWindow, size: tuple[int, int], least: int
+) -> None:
+    """At 1920x1080 the opening showed 4 of the 6 ground rules and "… and 2 more rules",
+    with a sixth of the screen empty below them."""
+    audience = open_audience(qtbot, window)
+    audience.resize(*size)
+    window.go_to_phase(PHASES.index("opening"))
+    QApplication.processEvents()
+    rules = audience.opening.rules
+    assert len(rules.shown_labels()) >= least
+    assert all(label.font().pixelSize() >= 24 for label in rules.shown_labels())
+    assert audience.opening.heading.text().startswith("Checkout payments failing")
+    assert len(audience.opening.agenda.shown_labels()) == len(PHASES)
+
+
 # -- point 8: the new-retro dialog shows its agenda whole -----------------------------------
 
 SMALL_SCREEN = QRect(0, 0, 1280, 720)
@@ -349,9 +460,8 @@ def clipped_parts(dialog: NewSessionDialog) -> list[str]:
         text = table.horizontalHeaderItem(column).text()
         if header.fontMetrics().horizontalAdvance(text) + 8 > header.sectionSize(column):
             found.append(f"header {text}")
-    for row in range(table.rowCount()):
-        label, minutes = table.cellWidget(row, 0), table.cellWidget(row, 1)
-        assert isinstance(label, QLabel) and isinstance(minutes, QSpinBox)
+    for row, (label, minutes) in enumerate(dialog.agenda_rows):
+        assert table.cellWidget(row, 0) is label and table.cellWidget(row, 1) is minutes
         if label.fontMetrics().horizontalAdvance(label.text()) >= table.columnWidth(0):
             found.append(f"phase {label.text()}")
         hint = minutes.sizeHint()

@@ -49,6 +49,10 @@ MIN_ZOOM, MAX_ZOOM, ZOOM_STEP = 0.6, 3.0, 1.15
 # The window size the type sizes above are chosen for; a larger window scales them up.
 BASE_SIZE = (1280, 720)
 _PX = "audience_px"
+# The steps a list's type may take down to show every line rather than hide some, never
+# below the smallest type a room reads on a shared 1280x720 screen.
+SHRINK = (1.0, 0.9, 0.82, 0.75)
+MIN_PX = 24
 NO_RETRO = "Waiting for the facilitator to open a retro."
 
 
@@ -66,6 +70,13 @@ def sized(widget: QWidget, px: int, bold: bool = False) -> QWidget:
     font.setBold(bold)
     widget.setFont(font)
     return widget
+
+
+def set_pixel_size(widget: QWidget, px: int) -> None:
+    if widget.font().pixelSize() != px:
+        font = QFont(widget.font())
+        font.setPixelSize(px)
+        widget.setFont(font)
 
 
 def plain_label(parent: QWidget, px: int = BODY_PX, bold: bool = False) -> QLabel:
@@ -171,6 +182,8 @@ class ItemList(Page):
         self._labels: list[QLabel] = []
         self._texts: list[str] = []
         self._left_out = 0
+        # The list's own type size follows the window's zoom; its lines take it (or less).
+        sized(self, BODY_PX)
 
     def set_items(self, texts: list[str], empty: str, left_out: int = 0) -> None:
         """Show `texts`; `left_out` more (before them, or after) were not even passed in."""
@@ -210,39 +223,59 @@ class ItemList(Page):
         return [label for label in self._labels if not label.isHidden()]
 
     def fit(self) -> None:
-        """Show the lines that fit the height, and say how many more there are."""
-        width = max(self.width(), 1)
-        spacing = self._layout.spacing()
-        line = self.more.fontMetrics().lineSpacing()
-        room = self.height()
+        """Show the lines that fit the height, and say how many more there are. When not all
+        of them fit, the type steps down (`SHRINK`, never below `MIN_PX`) and the size that
+        shows the most lines is kept (the larger of two that show as many)."""
         ordered = list(reversed(self._labels)) if self.newest else list(self._labels)
         texts = list(reversed(self._texts)) if self.newest else list(self._texts)
+        for index, label in enumerate(ordered):
+            label.setText(texts[index])
+        # Lines left out beforehand (the newest events of a long timeline) cannot all show:
+        # those keep the full size.
+        steps = SHRINK if not self._left_out else SHRINK[:1]
+        placed = {shrink: self._place(ordered, shrink) for shrink in steps}
+        best = max(steps, key=lambda shrink: (placed[shrink][0], shrink))
+        if best != steps[-1]:
+            # The labels are at the last size tried: back to the best one.
+            self._place(ordered, best)
+        shown, used, reserve = placed[best]
+        hidden = len(ordered) - shown + self._left_out
+        for index, label in enumerate(ordered):
+            label.setHidden(index >= shown)
+        self.more.setText(self._note(hidden))
+        self.more.setHidden(not hidden)
+        room = self.height()
+        if ordered and used + (reserve if hidden else 0) > room:
+            # Not even one item fits whole (large type, little room): the one shown is cut
+            # at a word, and the note about the rest keeps its lines.
+            line = self.more.fontMetrics().lineSpacing()
+            spacing = self._layout.spacing()
+            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
+
+    def _note(self, hidden: int) -> str:
         which = "earlier" if self.newest else "more"
+        return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
 
-        def note(hidden: int) -> str:
-            return f"… and {hidden} {which} {self.nouns[hidden != 1]}, not shown" if hidden else ""
-
-        # The note about the rest is as tall as its longest form (it may wrap at large type).
-        self.more.setText(note(len(ordered) + self._left_out))
+    def _place(self, ordered: list[QLabel], shrink: float) -> tuple[int, int, int]:
+        """At `shrink` times the page's type size: how many lines fit, the height they take,
+        and the height the note about the rest needs."""
+        full = self.font().pixelSize()
+        px = max(round(full * shrink), min(MIN_PX, full))
+        width, spacing, room = max(self.width(), 1), self._layout.spacing(), self.height()
+        set_pixel_size(self.more, px)
+        # The note is as tall as its longest form (it may wrap at large type).
+        self.more.setText(self._note(len(ordered) + self._left_out))
         reserve = self.more.heightForWidth(width) + spacing
         shown = used = 0
         for index, label in enumerate(ordered):
-            label.setText(texts[index])
+            set_pixel_size(label, px)
             needed = label.heightForWidth(width) + spacing
             rest = len(ordered) - index - 1 + self._left_out
             if shown and used + needed + (reserve if rest else 0) > room:
                 break
             used += needed
             shown += 1
-        hidden = len(ordered) - shown + self._left_out
-        for index, label in enumerate(ordered):
-            label.setHidden(index >= shown)
-        self.more.setText(note(hidden))
-        self.more.setHidden(not hidden)
-        if ordered and used + (reserve if hidden else 0) > room:
-            # Not even one item fits whole (large type, little room): the one shown is cut
-            # at a word, and the note about the rest keeps its lines.
-            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
+        return shown, used, reserve
 
 
 class RotiView(Page):
@@ -252,7 +285,7 @@ class RotiView(Page):
         super().__init__(parent)
         self.setAccessibleName("Return on time invested")
         self.summary = plain_label(self)
-        self.bars = FeelingsTally(self)
+        self.bars = FeelingsTally(self, heading="Votes")
         sized(self.bars, BODY_PX)
         self.bars.setAccessibleName("Return on time invested, votes per score")
         self.notes = plain_label(self)
@@ -327,9 +360,11 @@ class OpeningView(Page):
              f"{format_minutes(item.planned_seconds)}" for item in retro.agenda], "")
 
     def fit(self) -> None:
-        # The summary takes at most three lines; the lists fit themselves below it.
+        # The summary takes at most three lines (two when the page is short: the ground rules
+        # come first); the lists fit themselves below it.
         line = self.summary.fontMetrics().lineSpacing()
-        fit_text(self.summary, self._summary, max(min(line * 3, self.height() // 4), line))
+        lines = 3 if self.height() >= line * 16 else 2
+        fit_text(self.summary, self._summary, max(min(line * lines, self.height() // 4), line))
 
 
 class TimelineView(Page):
@@ -471,13 +506,17 @@ class AudienceWindow(QWidget):
         self.parking_heading = plain_label(actions, BODY_PX, bold=True)
         self.parking_heading.setText("Parking lot")
         parking = QVBoxLayout()
+        # Its own spacing: a nested layout would take the columns' 48 px between the
+        # heading and its list.
+        parking.setSpacing(12)
         parking.addWidget(self.parking_heading)
         parking.addWidget(self.parking, 1)
         actions_layout = QHBoxLayout(actions)
         actions_layout.setContentsMargins(0, 0, 0, 0)
         actions_layout.setSpacing(48)
-        actions_layout.addWidget(self.action_list, 3)
-        actions_layout.addLayout(parking, 2)
+        # The actions are what the room commits to: two thirds of the width.
+        actions_layout.addWidget(self.action_list, 2)
+        actions_layout.addLayout(parking, 1)
         self.roti = RotiView(self)
 
         self.stack = QStackedWidget(self)

@@ -156,6 +156,9 @@ class NewSessionDialog(QDialog):
         describe(self.source_links, "Source links", "One link a line: reports, status pages")
         lines_high(self.source_links, 2)
         self.agenda = QTableWidget(0, 2, self)
+        # Each row's phase and minutes, held here: the table's cell widgets are read back
+        # through these, never by asking Qt for a wrapper of an object it may have reused.
+        self.agenda_rows: list[tuple[QLabel, QSpinBox]] = []
         self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
         # The table is as large as its phases and minutes: no scroll bar, no empty band.
         self.agenda.horizontalHeader().setStretchLastSection(False)
@@ -379,6 +382,7 @@ class NewSessionDialog(QDialog):
         self._load_templates(FOR_KIND[self.kind.currentData()].name)
 
     def _fill_agenda(self, agenda: list[AgendaItem]) -> None:
+        self.agenda_rows = []
         self.agenda.setRowCount(0)
         for item in agenda:
             self._append_row(item)
@@ -390,9 +394,9 @@ class NewSessionDialog(QDialog):
         table = self.agenda
         table.resizeColumnsToContents()
         table.resizeRowsToContents()
-        # Room for the widest phase name and a three-digit minutes box, whatever the font.
-        widest = max([table.fontMetrics().horizontalAdvance(i.title) for i in self.agenda_items()]
-                     + [0])
+        # Room for the widest phase name in its own font, with its padding on both sides.
+        widest = max([label.fontMetrics().horizontalAdvance(label.text())
+                      for label, _minutes in self.agenda_rows] + [0])
         table.setColumnWidth(0, max(table.columnWidth(0), widest + 2 * CELL_PADDING))
         frame = 2 * table.frameWidth()
         table.setFixedSize(
@@ -415,13 +419,11 @@ class NewSessionDialog(QDialog):
         describe(minutes, f"{item.title} minutes", f"Minutes planned for {item.title}")
         minutes.valueChanged.connect(self._update_total)
         self.agenda.setCellWidget(row, 1, minutes)
+        self.agenda_rows.append((label, minutes))
 
     def agenda_items(self) -> list[AgendaItem]:
         items = []
-        for row in range(self.agenda.rowCount()):
-            label = self.agenda.cellWidget(row, 0)
-            minutes = self.agenda.cellWidget(row, 1)
-            assert isinstance(minutes, QSpinBox)
+        for label, minutes in self.agenda_rows:
             items.append(
                 AgendaItem(
                     phase=str(label.property("phase")),

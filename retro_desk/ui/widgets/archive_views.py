@@ -44,19 +44,17 @@ class ArchiveTabs:
         tabs.setTabToolTip(tabs.indexOf(self.actions_tab), "Every action of every retro")
         tabs.addTab(self.insights_tab, "Insights")
         tabs.setTabToolTip(tabs.indexOf(self.insights_tab), "How retros go, month by month")
-        # Four tabs are wider than the panel was: the window makes room for them (see
-        # `tabs_width`); made narrower still, they shorten their names rather than hide some
-        # behind scroll arrows.
+        # The tabs run down the panel's side; with very large type they shorten their names
+        # rather than hide some behind scroll arrows.
         tabs.setUsesScrollButtons(False)
         tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs = tabs
         self._actions: ActionsView | None = None
         self._insights: InsightsPage | None = None
 
-    def tabs_width(self) -> int:
-        """The width at which every tab's name shows whole."""
-        bar = self.tabs.tabBar()
-        return sum(bar.tabSizeHint(index).width() for index in range(bar.count())) + 4
+    def is_wide(self, tab: QWidget | None) -> bool:
+        """Whether `tab` is a table of every retro, which needs more than the list's width."""
+        return tab is not None and tab in (self.actions_tab, self.insights_tab)
 
     @property
     def actions(self) -> ActionsView:

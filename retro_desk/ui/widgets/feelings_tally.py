@@ -20,8 +20,10 @@ BAR_EMS = 14
 class FeelingsTally(QWidget):
     """Bars scaled to the most frequent word across both groups, so the groups compare fairly."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, heading: str = CORE_HEADING) -> None:
+        """`heading` names the first group (the close's votes use these bars too)."""
         super().__init__(parent)
+        self._heading = heading
         self._core: Counts = []
         self._blame: Counts = []
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -49,7 +51,7 @@ class FeelingsTally(QWidget):
         self.setAccessibleDescription("; ".join(parts) or EMPTY_TEXT)
 
     def _groups(self) -> list[tuple[str, Counts]]:
-        return [(h, rows) for h, rows in ((CORE_HEADING, self._core), (BLAME_HEADING, self._blame))
+        return [(h, rows) for h, rows in ((self._heading, self._core), (BLAME_HEADING, self._blame))
                 if rows]
 
     # -- geometry --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ class RetroPanel(QTabWidget):
         self._search: SearchPanel | None = None
         self.search_tab = QWidget(self)
         QVBoxLayout(self.search_tab).setContentsMargins(0, 0, 0, 0)
+        self.setTabPosition(QTabWidget.TabPosition.West)
         self.addTab(self.sessions, "Retros")
         self.addTab(self.search_tab, "Search")
         self.setTabToolTip(1, "Search inside every retro (Ctrl+Shift+F)")
