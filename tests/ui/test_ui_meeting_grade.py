@@ -588,3 +588,19 @@ def frame_of(window: QWidget) -> QMargins:
     outer, inner = window.frameGeometry(), window.geometry()
     return QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
                     outer.right() - inner.right(), outer.bottom() - inner.bottom())
+
+
+@pytest.mark.parametrize(("screen", "maximized"), [((1280, 720), True), ((1920, 1080), False)])
+def test_a_first_start_on_a_1280_by_720_screen_fills_it(
+    qtbot, monkeypatch, db_store: Store, clock: FakeClock, settings: QSettings,
+    screen: tuple[int, int], maximized: bool,
+) -> None:
+    """Under a window manager, 1280x720 plus the frame ran 25 px off a 1280x720 screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
+    window = MainWindow(db_store, clock=clock, settings=settings)
+    qtbot.addWidget(window)
+    assert window.isMaximized() == maximized
+    assert window.size().width() <= 1280
