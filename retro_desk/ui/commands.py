@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QMargins, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from shiboken6 import isValid
@@ -304,11 +304,14 @@ class Commands:
             audience = AudienceWindow(window.live, window.context, shared)
             window.audience = audience
             audience.closed.connect(self._audience_closed)
+            audience.setGeometry(audience_place(window))
             # Shown without taking the keyboard: the facilitator goes on typing where they were.
             audience.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             focus = QApplication.focusWidget()
             audience.show()
             window.activateWindow()
+            # Over the main window, where the facilitator sees it, yet without the keyboard.
+            audience.raise_()
             if focus is not None and isValid(focus):
                 focus.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -386,6 +389,19 @@ class Commands:
         from retro_desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
         ShortcutsDialog.show_for(self.window)
+
+
+def audience_place(window: QWidget) -> QRect:
+    """Where the audience window opens, from the screens there are and the main window."""
+    from retro_desk.ui.audience.placement import audience_geometry
+
+    frame = window.frameGeometry()
+    inner = window.geometry()
+    margins = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
+                       frame.right() - inner.right(), frame.bottom() - inner.bottom())
+    # Only the screens of the main window's desktop: a window is moved to those by geometry.
+    screens = [screen.availableGeometry() for screen in window.screen().virtualSiblings()]
+    return audience_geometry(screens, frame, margins)
 
 
 def safe_file_stem(title: str) -> str:

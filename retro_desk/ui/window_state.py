@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt
 
 from retro_desk.ui.theme import THEMES, current_theme
 
@@ -19,6 +19,8 @@ LIST_PX, SIDE_PX = 190, 240
 # The Actions and Insights tables of every retro: the list widens to at least this share of
 # the width while they are shown, and goes back to its own width after.
 WIDE_SHARE, CENTRE_MIN_PX = 0.45, 360
+# Room a window manager's frame takes around the window: title bar and borders.
+FRAME_ALLOWANCE = (16, 48)
 
 
 def zoom_of(settings: QSettings) -> float:
@@ -45,6 +47,12 @@ def restore(window: MainWindow) -> None:
         window.restoreGeometry(geometry)
     else:
         window.resize(1280, 720)
+        # On a screen no larger than that (a 1280x720 projector), 1280x720 plus the window
+        # frame would run off its edge: the window fills the screen instead.
+        screen = window.screen().availableGeometry()
+        if screen.width() <= 1280 + FRAME_ALLOWANCE[0] or \
+                screen.height() <= 720 + FRAME_ALLOWANCE[1]:
+            window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     state = settings.value("splitter")
     if isinstance(state, QByteArray):
         window.splitter.restoreState(state)

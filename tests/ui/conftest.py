@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRect, QSettings
+from PySide6.QtGui import QFont, QScreen
 from PySide6.QtWidgets import QApplication
 
 from retro_desk.editor import SessionEditor
@@ -25,6 +25,13 @@ def application_font(qapp: QApplication) -> Iterator[None]:
     font = QFont(QApplication.font())
     yield
     QApplication.setFont(font)
+
+
+@pytest.fixture(autouse=True)
+def meeting_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offscreen platform's one screen is 800x800; a facilitator's is 1920x1080. Where the
+    app measures the screen (the audience window's place, a dialog's size) it sees that one."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda screen: QRect(0, 0, 1920, 1080))
 
 
 @pytest.fixture

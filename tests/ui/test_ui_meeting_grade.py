@@ -9,20 +9,43 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextDocumentFragment, QWheelEvent
+from PySide6.QtCore import (
+    QEvent,
+    QMargins,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QPalette,
+    QScreen,
+    QTextDocumentFragment,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
+    QLineEdit,
+    QSpinBox,
     QStyleOptionViewItem,
     QTableView,
     QToolTip,
+    QWidget,
 )
 
 from retro_desk.live import LiveSession, Topic
 from retro_desk.model import PHASES
 from retro_desk.storage import Store
 from retro_desk.ui.audience.audience_window import AudienceWindow, plain_label
+from retro_desk.ui.audience.placement import audience_geometry
+from retro_desk.ui.dialogs.new_session_dialog import FRAME_ALLOWANCE, NewSessionDialog
 from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.pages.timeline_model import ACTOR, DECISION, DESCRIPTION, LEARNED, SOURCE
@@ -431,6 +454,186 @@ def test_the_opening_shows_the_ground_rules(
     assert all(label.font().pixelSize() >= 24 for label in rules.shown_labels())
     assert audience.opening.heading.text().startswith("Checkout payments failing")
     assert len(audience.opening.agenda.shown_labels()) == len(PHASES)
+
+
+# -- point 8: the new-retro dialog shows its agenda whole -----------------------------------
+
+SMALL_SCREEN = QRect(0, 0, 1280, 720)
+
+
+def with_new_retro_dialog(qtbot, window: MainWindow, look) -> None:
+    """Ctrl+N, as the facilitator presses it; `look` sees the dialog while it is open."""
+    seen: list[object] = []
+
+    def in_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, NewSessionDialog)
+            qtbot.waitExposed(dialog)
+            QApplication.processEvents()
+            look(dialog)
+            seen.append(dialog)
+        finally:
+            if isinstance(dialog, NewSessionDialog) and dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, in_dialog)
+    press(qtbot, window, "Ctrl+N")
+    assert seen, "the dialog was not opened or the look at it failed"
+
+
+def clipped_parts(dialog: NewSessionDialog) -> list[str]:
+    """What the dialog shows cut short: a header, a phase, a minutes box, a hint."""
+    table, found = dialog.agenda, []
+    header = table.horizontalHeader()
+    for column in range(table.columnCount()):
+        text = table.horizontalHeaderItem(column).text()
+        if header.fontMetrics().horizontalAdvance(text) + 8 > header.sectionSize(column):
+            found.append(f"header {text}")
+    for row, (label, minutes) in enumerate(dialog.agenda_rows):
+        assert table.cellWidget(row, 0) is label and table.cellWidget(row, 1) is minutes
+        if label.fontMetrics().horizontalAdvance(label.text()) >= table.columnWidth(0):
+            found.append(f"phase {label.text()}")
+        hint = minutes.sizeHint()
+        if hint.width() > table.columnWidth(1) or hint.height() > table.rowHeight(row):
+            found.append(f"minutes of {label.text()}")
+    viewport = table.viewport()
+    if (header.length() > viewport.width()
+            or table.verticalHeader().length() > viewport.height()):
+        found.append("the table scrolls")
+    for line in dialog.findChildren(QLineEdit):
+        text = line.placeholderText()
+        if line.isVisible() and line.fontMetrics().horizontalAdvance(text) + 8 > line.width():
+            found.append(f"hint {text}")
+    if dialog.form_area.widget().width() > dialog.form_area.viewport().width():
+        found.append("the dialog scrolls sideways")
+    return found
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
+def test_the_new_retro_dialog_shows_its_agenda_whole_on_a_1280_by_720_screen(
+    qtbot, window: MainWindow, restore_theme, monkeypatch, zoom: float, theme: str
+) -> None:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda screen: QRect(SMALL_SCREEN))
+    window.commands.set_theme(theme)
+    window.commands.set_zoom(zoom)
+
+    def look(dialog: NewSessionDialog) -> None:
+        assert clipped_parts(dialog) == []
+        # Room is left for a window manager's title bar and borders.
+        for size in (dialog.frameGeometry().size(), dialog.size() + FRAME_ALLOWANCE):
+            assert size.width() <= SMALL_SCREEN.width()
+            assert size.height() <= SMALL_SCREEN.height()
+        # The buttons stay in the dialog, below what scrolls.
+        start = dialog.ok_button
+        assert dialog.rect().contains(QRect(start.mapTo(dialog, QPoint(0, 0)), start.size()))
+        # At the usual size everything is in view: a scroll bar only for the larger type.
+        needs_scrolling = dialog.form_area.verticalScrollBar().maximum() > 0
+        assert needs_scrolling == (zoom > 1)
+
+    with_new_retro_dialog(qtbot, window, look)
+
+
+def test_a_new_retro_typed_and_timed_from_the_keyboard_is_stored(
+    qtbot, window: MainWindow
+) -> None:
+    before = {s.id for s in window.store.list_sessions()}
+
+    def type_it(dialog: NewSessionDialog) -> None:
+        qtbot.keyClicks(QApplication.focusWidget(), "Payments cut-over")
+        for _ in range(60):
+            focused = QApplication.focusWidget()
+            if focused is not None and focused.accessibleName() == "Timeline minutes":
+                break
+            qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        minutes = QApplication.focusWidget()
+        assert isinstance(minutes, QSpinBox) and minutes.accessibleName() == "Timeline minutes"
+        qtbot.keyClick(minutes, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(minutes, "25")
+        qtbot.keyClick(minutes, Qt.Key.Key_Return)
+        assert not dialog.isVisible()
+
+    with_new_retro_dialog(qtbot, window, type_it)
+    created = [s for s in window.store.list_sessions() if s.id not in before]
+    assert [s.title for s in created] == ["Payments cut-over"]
+    retro = window.store.load_retro(created[0].id)
+    planned = {item.phase: item.planned_seconds for item in retro.agenda}
+    assert planned["timeline"] == 25 * 60
+    assert sum(planned.values()) == 65 * 60
+
+
+# -- point 5: the audience window opens where the facilitator sees it ----------------------
+
+FRAME = QMargins(1, 20, 1, 5)
+
+
+def on_screen(place: QRect, screen: QRect) -> bool:
+    return screen.contains(place.marginsAdded(FRAME))
+
+
+def test_on_one_screen_the_audience_takes_the_corner_away_from_the_main_window() -> None:
+    screen = QRect(0, 0, 1920, 1080)
+    main = QRect(0, 0, 1282, 745)
+    place = audience_geometry([screen], main, FRAME)
+    assert place.size() == QSize(1280, 720)
+    assert on_screen(place, screen)
+    assert place.marginsAdded(FRAME).bottomRight() == screen.bottomRight()
+    # A main window in the middle, a little right and low: the audience goes top left.
+    place = audience_geometry([screen], QRect(321, 187, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME).topLeft() == screen.topLeft() and on_screen(place, screen)
+
+
+def test_on_a_1280_by_720_screen_the_audience_fits_it_whole() -> None:
+    screen = QRect(0, 0, 1280, 720)
+    place = audience_geometry([screen], QRect(0, 0, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME) == screen
+
+
+def test_a_second_screen_is_the_audience_s_own() -> None:
+    first, second = QRect(0, 0, 1920, 1050), QRect(1920, 0, 1280, 1024)
+    place = audience_geometry([first, second], QRect(100, 100, 1282, 745), FRAME)
+    assert place.marginsAdded(FRAME) == second
+    # The main window on the second screen: the first one is the audience's.
+    place = audience_geometry([first, second], QRect(2000, 40, 1000, 700), FRAME)
+    assert place.marginsAdded(FRAME) == first
+
+
+def test_f9_opens_the_audience_on_the_screen_above_the_main_window(
+    qtbot, window: MainWindow
+) -> None:
+    press(qtbot, window, "F9")
+    audience = window.audience
+    assert audience is not None
+    qtbot.addWidget(audience)
+    qtbot.waitExposed(audience)
+    screen = window.screen().availableGeometry()
+    assert screen.contains(audience.frameGeometry())
+    assert audience.geometry() == audience_geometry([screen], window.frameGeometry(),
+                                                    frame_of(window))
+    assert window.isActiveWindow() and not audience.isActiveWindow()
+
+
+def frame_of(window: QWidget) -> QMargins:
+    outer, inner = window.frameGeometry(), window.geometry()
+    return QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                    outer.right() - inner.right(), outer.bottom() - inner.bottom())
+
+
+@pytest.mark.parametrize(("screen", "maximized"), [((1280, 720), True), ((1920, 1080), False)])
+def test_a_first_start_on_a_1280_by_720_screen_fills_it(
+    qtbot, monkeypatch, db_store: Store, clock: FakeClock, settings: QSettings,
+    screen: tuple[int, int], maximized: bool,
+) -> None:
+    """Under a window manager, 1280x720 plus the frame ran 25 px off a 1280x720 screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
+    window = MainWindow(db_store, clock=clock, settings=settings)
+    qtbot.addWidget(window)
+    assert window.isMaximized() == maximized
+    assert window.size().width() <= 1280
 
 
 # -- point 7: the timeline page's room ------------------------------------------------------

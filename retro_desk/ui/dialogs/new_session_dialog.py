@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QRect, QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -46,6 +49,11 @@ from retro_desk.ui.dialogs.template_dialog import TemplateNameDialog
 from retro_desk.ui.widgets.blame_highlight import attach as attach_highlighter
 from retro_desk.ui.widgets.write_up_fields import WRITE_UP_KEYS, WriteUpFields
 
+# Pixels on each side of a phase name in its cell.
+CELL_PADDING = 6
+# What a window manager's title bar and borders take, at most, around a dialog.
+FRAME_ALLOWANCE = QSize(16, 48)
+
 KIND_CHOICES = (
     ("own", "Our own incident"),
     ("external", "Someone else's public incident (study)"),
@@ -67,6 +75,22 @@ def local_zone_name() -> str:
     except OSError:
         pass
     return "UTC"
+
+
+def lines_high(edit: QPlainTextEdit, lines: int) -> None:
+    """Make a text box `lines` lines of its font high, so a larger font keeps its lines."""
+    margins = edit.contentsMargins()
+    document = edit.document().documentMargin()
+    edit.setFixedHeight(round(edit.fontMetrics().lineSpacing() * lines + 2 * document)
+                        + margins.top() + margins.bottom())
+
+
+def whole_placeholder(line: QLineEdit) -> None:
+    """Never narrower than its hint, so the hint is read whole."""
+    text = line.placeholderText()
+    if text:
+        # The frame and the text margins Qt keeps inside a line edit, with a little to spare.
+        line.setMinimumWidth(line.fontMetrics().horizontalAdvance(text) + 16)
 
 
 def parse_participants(text: str) -> list[Participant]:
@@ -117,12 +141,12 @@ class NewSessionDialog(QDialog):
         self.participants.setPlaceholderText("One person a line: Name, role")
         describe(self.participants, "Participants", "One person a line: name, role")
         self.participants.setTabChangesFocus(True)
-        self.participants.setFixedHeight(90)
+        lines_high(self.participants, 4)
         self.summary = QPlainTextEdit(self)
         self.summary.setPlaceholderText("What happened, in two or three sentences")
         describe(self.summary, "Summary", "What happened, in two or three sentences")
         self.summary.setTabChangesFocus(True)
-        self.summary.setFixedHeight(70)
+        lines_high(self.summary, 3)
         attach_highlighter(self.summary)
         self.source_links = QPlainTextEdit(self)
         self.source_links.setPlaceholderText(
@@ -130,11 +154,18 @@ class NewSessionDialog(QDialog):
         )
         self.source_links.setTabChangesFocus(True)
         describe(self.source_links, "Source links", "One link a line: reports, status pages")
-        self.source_links.setFixedHeight(60)
+        lines_high(self.source_links, 2)
         self.agenda = QTableWidget(0, 2, self)
+        # Each row's phase and minutes, held here: the table's cell widgets are read back
+        # through these, never by asking Qt for a wrapper of an object it may have reused.
+        self.agenda_rows: list[tuple[QLabel, QSpinBox]] = []
         self.agenda.setHorizontalHeaderLabels(["Phase", "Minutes"])
+        # The table is as large as its phases and minutes: no scroll bar, no empty band.
         self.agenda.horizontalHeader().setStretchLastSection(False)
-        self.agenda.setColumnWidth(0, 220)
+        self.agenda.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.agenda.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agenda.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda.verticalHeader().setVisible(False)
@@ -182,7 +213,6 @@ class NewSessionDialog(QDialog):
         moves.addWidget(up)
         moves.addWidget(down)
         moves.addStretch(1)
-        moves.addWidget(self.total)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -193,25 +223,50 @@ class NewSessionDialog(QDialog):
         cancel.setAccessibleDescription("Closes this dialog; nothing is created")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        # Everything but the buttons scrolls, and only on a screen too small for it all.
+        content = self._content = QWidget(self)
+        body = self._body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         columns = QHBoxLayout()
         columns.addLayout(form, 1)
         columns.addSpacing(16)
         columns.addLayout(write_up_form, 1)
-        layout.addLayout(columns)
-        template_label = QLabel("Agenda t&emplate", self)
+        body.addLayout(columns)
+        template_label = QLabel("Agenda t&emplate", content)
         template_label.setBuddy(self.template)
         templates = QHBoxLayout()
         templates.addWidget(template_label)
         templates.addWidget(self.template, 1)
-        templates.addWidget(self.save_template_button)
-        templates.addWidget(self.delete_template_button)
-        layout.addLayout(templates)
-        agenda_label = QLabel("&Agenda (timeboxes can be changed and reordered)", self)
+        template_buttons = QHBoxLayout()
+        template_buttons.addWidget(self.save_template_button)
+        template_buttons.addWidget(self.delete_template_button)
+        template_buttons.addStretch(1)
+        agenda_label = QLabel("&Agenda (timeboxes can be changed and reordered)", content)
         agenda_label.setBuddy(self.agenda)
-        layout.addWidget(agenda_label)
-        layout.addWidget(self.agenda)
-        layout.addLayout(moves)
+        body.addWidget(agenda_label)
+        # The agenda's controls stand before its table, which is only as wide as it needs.
+        controls = QVBoxLayout()
+        controls.addLayout(templates)
+        controls.addLayout(template_buttons)
+        controls.addSpacing(8)
+        controls.addLayout(moves)
+        controls.addWidget(self.total)
+        controls.addStretch(1)
+        agenda_row = QHBoxLayout()
+        agenda_row.addLayout(controls)
+        agenda_row.addSpacing(16)
+        agenda_row.addWidget(self.agenda, 0, Qt.AlignmentFlag.AlignTop)
+        agenda_row.addStretch(1)
+        body.addLayout(agenda_row)
+        self.form_area = QScrollArea(self)
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area.setWidget(content)
+        # Tab goes through the fields, which the area scrolls into view; it is no stop itself.
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = self._layout = QVBoxLayout(self)
+        layout.addWidget(self.form_area, 1)
         self._agenda_parts: tuple[QWidget, ...] = (
             agenda_label, self.agenda, up, down, self.total, template_label, self.template,
             self.save_template_button, self.delete_template_button,
@@ -219,14 +274,37 @@ class NewSessionDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         # Tab goes down the dialog as it reads; the minutes of each phase follow the agenda.
-        self._after_agenda: tuple[QWidget, ...] = (up, down, buttons)
+        self._after_agenda: tuple[QWidget, ...] = (buttons,)
         tab_order(self.source_links, *self.write_up.widgets(), self.template,
-                  self.save_template_button,
-                  self.delete_template_button, self.agenda, *self._after_agenda)
+                  self.save_template_button, self.delete_template_button, up, down,
+                  self.agenda, *self._after_agenda)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.template.currentIndexChanged.connect(self._template_chosen)
+        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Sizes are measured in the style and font the dialog is shown in.
+        self.ensurePolished()
+        for line in self.findChildren(QLineEdit):
+            whole_placeholder(line)
         self._load_templates(FOR_KIND["own"].name)
-        self.resize(1040, 680)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Measured now, in the font and style it is shown in; Qt then centres it on its parent.
+        if not event.spontaneous():
+            self.fit_to(self.screen().availableGeometry())
+        super().showEvent(event)
+
+    def fit_to(self, screen: QRect) -> None:
+        """As large as the content wants, no larger than `screen` less a window frame."""
+        self._body.activate()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        margins = self._layout.contentsMargins()
+        chrome = self._layout.sizeHint().height() - self.form_area.sizeHint().height()
+        least = self._content.minimumSizeHint().width() + bar
+        width = least + margins.left() + margins.right()
+        height = self._content.sizeHint().height() + chrome
+        room = screen.size() - FRAME_ALLOWANCE
+        self.form_area.setMinimumWidth(least)
+        self.resize(min(max(width, 1040), room.width()), min(height, room.height()))
 
     def _kind_changed(self) -> None:
         # A built-in agenda follows the kind; one the facilitator chose stays chosen.
@@ -304,16 +382,33 @@ class NewSessionDialog(QDialog):
         self._load_templates(FOR_KIND[self.kind.currentData()].name)
 
     def _fill_agenda(self, agenda: list[AgendaItem]) -> None:
+        self.agenda_rows = []
         self.agenda.setRowCount(0)
         for item in agenda:
             self._append_row(item)
         tab_order(self.agenda, *self._after_agenda)
         self._update_total()
+        self._size_agenda()
+
+    def _size_agenda(self) -> None:
+        table = self.agenda
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        # Room for the widest phase name in its own font, with its padding on both sides.
+        widest = max([label.fontMetrics().horizontalAdvance(label.text())
+                      for label, _minutes in self.agenda_rows] + [0])
+        table.setColumnWidth(0, max(table.columnWidth(0), widest + 2 * CELL_PADDING))
+        frame = 2 * table.frameWidth()
+        table.setFixedSize(
+            table.horizontalHeader().length() + frame,
+            table.horizontalHeader().sizeHint().height() + table.verticalHeader().length() + frame,
+        )
 
     def _append_row(self, item: AgendaItem) -> None:
         row = self.agenda.rowCount()
         self.agenda.insertRow(row)
         label = QLabel(item.title)
+        label.setIndent(CELL_PADDING)
         label.setProperty("phase", item.phase)
         label.setProperty("title", item.title)
         self.agenda.setCellWidget(row, 0, label)
@@ -324,13 +419,11 @@ class NewSessionDialog(QDialog):
         describe(minutes, f"{item.title} minutes", f"Minutes planned for {item.title}")
         minutes.valueChanged.connect(self._update_total)
         self.agenda.setCellWidget(row, 1, minutes)
+        self.agenda_rows.append((label, minutes))
 
     def agenda_items(self) -> list[AgendaItem]:
         items = []
-        for row in range(self.agenda.rowCount()):
-            label = self.agenda.cellWidget(row, 0)
-            minutes = self.agenda.cellWidget(row, 1)
-            assert isinstance(minutes, QSpinBox)
+        for label, minutes in self.agenda_rows:
             items.append(
                 AgendaItem(
                     phase=str(label.property("phase")),
