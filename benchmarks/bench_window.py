@@ -61,6 +61,8 @@ def open_window(folder: Path, events: int, audience: bool) -> tuple[MainWindow, 
     session_id = store.create_retro(synthetic_retro(events, "Window benchmark"))
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(store, settings=settings)
+    # The offscreen screen is 800x800, which a first start fills; the meeting is 1280x720.
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(1280, 720)
     window.show()
     window.open_session(session_id)

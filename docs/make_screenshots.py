@@ -9,7 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from retro_desk.export import session_file  # noqa: E402
@@ -68,6 +68,8 @@ def main(out: Path = DOCS) -> int:
     store.create_retro(retro)
     clock = StillClock()
     window = MainWindow(store, clock=clock, settings=settings)
+    # The offscreen screen is 800x800, which a first start fills; the pictures are 1280x720.
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(*SIZE)
     window.show()
     window.open_most_recent()

@@ -53,6 +53,8 @@ _PX = "audience_px"
 # below the smallest type a room reads on a shared 1280x720 screen.
 SHRINK = (1.0, 0.9, 0.82, 0.75)
 MIN_PX = 24
+# Between the lines of a list.
+SPACING = 12
 NO_RETRO = "Waiting for the facilitator to open a retro."
 
 
@@ -174,14 +176,14 @@ class ItemList(Page):
         self.setAccessibleName(nouns[1].capitalize())
         self.nouns = nouns
         self.newest = newest
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(12)
+        # No layout: `fit` places the lines itself, so a line's new text (an event added)
+        # never makes the whole window lay itself out again.
         self.more = plain_label(self)
         self.more.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._labels: list[QLabel] = []
         self._texts: list[str] = []
         self._left_out = 0
+        self._heights: dict[QLabel, tuple[str, int]] = {}
         # The list's own type size follows the window's zoom; its lines take it (or less).
         sized(self, BODY_PX)
 
@@ -189,29 +191,14 @@ class ItemList(Page):
         """Show `texts`; `left_out` more (before them, or after) were not even passed in."""
         self._left_out = left_out if texts else 0
         texts = texts or [empty]
-        if len(texts) == len(self._labels) and self._layout.count():
-            # As many lines as before (an event added to a long timeline): the labels take
-            # the new texts in place, and the layout is left as it is.
-            self._texts = list(texts)
-            self.fit()
-            return
         while len(self._labels) < len(texts):
-            self._labels.append(plain_label(self))
+            label = plain_label(self)
+            label.setHidden(True)
+            self._labels.append(label)
         for label in self._labels[len(texts):]:
             label.deleteLater()
         self._labels = self._labels[: len(texts)]
         self._texts = list(texts)
-        for label, text in zip(self._labels, texts, strict=True):
-            label.setText(text)
-        for index in reversed(range(self._layout.count())):
-            self._layout.takeAt(index)
-        if self.newest:
-            self._layout.addWidget(self.more)
-        for label in self._labels:
-            self._layout.addWidget(label)
-        if not self.newest:
-            self._layout.addWidget(self.more)
-        self._layout.addStretch(1)
         self.fit()
 
     def texts(self) -> list[str]:
@@ -249,8 +236,23 @@ class ItemList(Page):
             # Not even one item fits whole (large type, little room): the one shown is cut
             # at a word, and the note about the rest keeps its lines.
             line = self.more.fontMetrics().lineSpacing()
-            spacing = self._layout.spacing()
-            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - spacing, line))
+            fit_text(ordered[0], texts[0], max(room - (reserve if hidden else 0) - SPACING, line))
+        self._arrange(ordered[:shown])
+
+    def _arrange(self, shown: list[QLabel]) -> None:
+        """Stack the note and the shown lines from the top, in reading order."""
+        lines = list(reversed(shown)) if self.newest else shown
+        stack = ([self.more] if self.newest else []) + lines + ([] if self.newest else [self.more])
+        width, top = max(self.width(), 1), 0
+        for label in stack:
+            if label.isHidden():
+                continue
+            # The lines were measured as they were fitted (and the text has not changed).
+            known = self._heights.get(label)
+            height = known[1] if known and known[0] == label.text() else \
+                label.heightForWidth(width)
+            label.setGeometry(0, top, width, height)
+            top += height + SPACING
 
     def _note(self, hidden: int) -> str:
         which = "earlier" if self.newest else "more"
@@ -261,15 +263,18 @@ class ItemList(Page):
         and the height the note about the rest needs."""
         full = self.font().pixelSize()
         px = max(round(full * shrink), min(MIN_PX, full))
-        width, spacing, room = max(self.width(), 1), self._layout.spacing(), self.height()
+        width, spacing, room = max(self.width(), 1), SPACING, self.height()
         set_pixel_size(self.more, px)
         # The note is as tall as its longest form (it may wrap at large type).
         self.more.setText(self._note(len(ordered) + self._left_out))
         reserve = self.more.heightForWidth(width) + spacing
         shown = used = 0
+        self._heights.clear()
         for index, label in enumerate(ordered):
             set_pixel_size(label, px)
-            needed = label.heightForWidth(width) + spacing
+            height = label.heightForWidth(width)
+            self._heights[label] = (label.text(), height)
+            needed = height + spacing
             rest = len(ordered) - index - 1 + self._left_out
             if shown and used + needed + (reserve if rest else 0) > room:
                 break

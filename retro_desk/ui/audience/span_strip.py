@@ -252,10 +252,10 @@ class SpanStrip(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.muted)
+        x0, low, high = area.left(), room * 0.35, room * 0.65 / tallest
         painter.drawRects([
-            QRectF(area.left() + n * step, axis_y - height, step - gap, height)
+            QRectF(x0 + n * step, axis_y - low - high * count, step - gap, low + high * count)
             for n, count in enumerate(counts) if count
-            for height in (room * (0.35 + 0.65 * count / tallest),)
         ])
         painter.setPen(QPen(palette.text, 2))
         painter.drawLine(QPointF(area.left(), axis_y), QPointF(area.right(), axis_y))
@@ -268,8 +268,8 @@ class SpanStrip(QWidget):
             (self._learned, palette.learned, ticks_top + size * 0.6, size * 0.8, size * 0.8),
         ):
             painter.setBrush(colour)
-            painter.drawRects([QRectF(area.left() + (n + 0.5) * step - width / 2, top, width,
-                                      height)
+            left = x0 + step / 2 - width / 2
+            painter.drawRects([QRectF(left + n * step, top, width, height)
                                for n, count in enumerate(bar_counts(times, edges)) if count])
 
         painter.setPen(palette.text)

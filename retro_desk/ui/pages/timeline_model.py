@@ -59,6 +59,8 @@ USER, DISPLAY, EDIT, CHECK, FONT, FOREGROUND, ALIGNMENT, TOOLTIP, SPOKEN = (
     Role.UserRole, Role.DisplayRole, Role.EditRole, Role.CheckStateRole, Role.FontRole,
     Role.ForegroundRole, Role.TextAlignmentRole, Role.ToolTipRole, Role.AccessibleTextRole,
 )
+# The roles data() answers; the others (decoration, background, size ...) return at once.
+ANSWERED = frozenset({USER, DISPLAY, EDIT, CHECK, FONT, FOREGROUND, ALIGNMENT, TOOLTIP, SPOKEN})
 # A pasted log can be a megabyte; laying it all out in one cell took seconds per repaint.
 # The cell shows its start, the in-place editor and the exports the whole text.
 CELL_CHARACTERS = 5000
@@ -90,6 +92,7 @@ class TimelineModel(QAbstractTableModel):
         self._order: list[OrderKey] = []
         # Events per local day: the date joins the time column only when there are several.
         self._days: Counter[date] = Counter()
+        self._times_shown: dict[tuple[str, str, bool], str] = {}
 
     # -- following the open retro ----------------------------------------------------------
 
@@ -228,7 +231,7 @@ class TimelineModel(QAbstractTableModel):
         return FLAG_CELL if index.column() in FLAG_FIELDS else TEXT_CELL
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in ANSWERED or not index.isValid():
             return None
         event = self._events[index.row()]
         column = index.column()
@@ -269,9 +272,18 @@ class TimelineModel(QAbstractTableModel):
 
     def _display(self, event: Event, column: int) -> str:
         if column == TIME:
-            # The offset is the same on nearly every row, so it waits in the tooltip.
-            shown = shown_instant(event.at, self._timezone(), with_date=self.multi_day())
-            return shown if shown.endswith(UNREADABLE) else shown.rsplit(" ", 1)[0]
+            # Asked at every repaint of every row on screen: formatted once per stored time,
+            # zone and form (time, or date and time).
+            key = (event.at, self._timezone(), self.multi_day())
+            shown = self._times_shown.get(key)
+            if shown is None:
+                if len(self._times_shown) > 20_000:
+                    self._times_shown.clear()
+                # The offset is the same on nearly every row, so it waits in the tooltip.
+                shown = shown_instant(event.at, key[1], with_date=key[2])
+                shown = shown if shown.endswith(UNREADABLE) else shown.rsplit(" ", 1)[0]
+                self._times_shown[key] = shown
+            return shown
         if column == DECISION:
             return DECISION_MARK if event.decision_point else ""
         if column == LEARNED:
