@@ -834,3 +834,34 @@ def test_shift_tab_skips_the_picture_out_of_the_way(qtbot, window: MainWindow) -
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is page.picture
+
+
+def test_an_added_event_does_not_lay_out_the_whole_audience_window(
+    qtbot, window: MainWindow
+) -> None:
+    """Point 9: every added event made the audience window lay itself out again (its list of
+    newest events changed texts inside one layout with everything else)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    audience = open_audience(qtbot, window)
+    window.go_to_phase(PHASES.index("timeline"))
+    QApplication.processEvents()
+
+    class Count(QObject):
+        layouts = 0
+
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.LayoutRequest:
+                Count.layouts += 1
+            return False
+
+    counter = Count()
+    audience.installEventFilter(counter)
+    entry = window.pages["timeline"].entry
+    for minute in range(3):
+        qtbot.keyClicks(entry, f"17:0{minute + 1} Sam: checked the queue again")
+        qtbot.keyClick(entry, Qt.Key.Key_Return)
+        QApplication.processEvents()
+    assert audience.timeline.recent.shown_labels()[-1].text().startswith("17:03 Sam: checked")
+    assert Count.layouts == 0
+    audience.removeEventFilter(counter)
