@@ -340,6 +340,13 @@ class Commands:
         font = QFont(QApplication.font())
         font.setPointSizeF(window.base_point_size * factor)
         QApplication.setFont(font)
+        # Under an application style sheet (high contrast) no widget takes the new font
+        # until the sheet is applied again.
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and app.styleSheet():
+            sheet = app.styleSheet()
+            app.setStyleSheet("")
+            app.setStyleSheet(sheet)
         rescale_all()
         # A widget with a style sheet (the lists) keeps the font it was polished with.
         refresh_styles()

@@ -178,6 +178,21 @@ def test_zoom_reaches_the_lists_with_a_style_sheet(qtbot, window: MainWindow) ->
         assert view.font().pointSizeF() == pytest.approx(size * 1.32, rel=0.02)
 
 
+def test_zoom_in_high_contrast_reaches_every_field(
+    qtbot, restore_theme, window: MainWindow
+) -> None:
+    """In high contrast (an application style sheet) zoom left the pages at 100 %."""
+    window.commands.set_theme("high-contrast")
+    window.go_to_phase(PHASES.index("timeline"))
+    page = window.pages["timeline"]
+    before = page.entry.font().pointSizeF()
+    press(qtbot, window, "Ctrl+=")
+    press(qtbot, window, "Ctrl+=")
+    QApplication.processEvents()
+    for widget in (page.entry, page.table, window.side.notes):
+        assert widget.font().pointSizeF() == pytest.approx(before * 1.32, rel=0.02)
+
+
 # -- point 7: a main window that gives the phase the room -----------------------------------
 
 def test_retro_list_and_side_panel_collapse_and_are_remembered(
