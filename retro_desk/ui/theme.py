@@ -126,6 +126,12 @@ HIGH_CONTRAST_SHEET = (
     " QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {"
     " background: #ffff00; border-color: #ffffff; }"
     " QCheckBox::indicator:disabled { border-color: #808080; }"
+    # Every field a person types into, and every list, framed in white: black on black, the
+    # answer boxes and entry lines could not be told from the page.
+    " QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QAbstractItemView {"
+    " border: 1px solid #ffffff; }"
+    " QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus,"
+    " QAbstractItemView:focus { border: 2px solid #ffff00; }"
 )
 
 

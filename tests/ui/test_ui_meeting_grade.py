@@ -50,7 +50,7 @@ from retro_desk.ui.main_window import MainWindow
 from retro_desk.ui.pages.page import PageContext
 from retro_desk.ui.pages.timeline_model import ACTOR, DECISION, DESCRIPTION, LEARNED, SOURCE
 from retro_desk.ui.pages.timeline_page import TimelinePage, _TextDelegate
-from retro_desk.ui.theme import DARK, HIGH_CONTRAST, apply_theme, current_theme
+from retro_desk.ui.theme import DARK, HIGH_CONTRAST, apply_theme, contrast_ratio, current_theme
 from retro_desk.ui.widgets.fitting import fit_text
 from tests.fakes import FakeClock
 from tests.ui.windows import open_audience, open_window, press, sample_store
@@ -191,6 +191,19 @@ def test_zoom_in_high_contrast_reaches_every_field(
     QApplication.processEvents()
     for widget in (page.entry, page.table, window.side.notes):
         assert widget.font().pointSizeF() == pytest.approx(before * 1.32, rel=0.02)
+
+
+def test_high_contrast_frames_every_field(qtbot, restore_theme, window: MainWindow) -> None:
+    """Black on black, the answer boxes and the entry lines could not be told from the page."""
+    window.commands.set_theme("high-contrast")
+    window.go_to_phase(PHASES.index("timeline"))
+    QApplication.processEvents()
+    # The fields without the keyboard (the one with it was framed by its focus already).
+    for field in (window.side.parking.entry, window.side.notes):
+        assert not field.hasFocus()
+        image = field.grab().toImage()
+        edge = QColor(image.pixel(0, image.height() // 2))
+        assert contrast_ratio(edge, HIGH_CONTRAST.window) >= 7, (field.accessibleName(), edge)
 
 
 # -- point 7: a main window that gives the phase the room -----------------------------------
