@@ -419,6 +419,51 @@ def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window
     assert window.stack.height() >= 720 * 0.62
 
 
+def cards_in_view(page) -> tuple[list[str], list[str]]:
+    """The question cards shown whole, and those only partly shown, in the cards' scroll area."""
+    viewport = page.cards_scroll.viewport()
+    whole, partly = [], []
+    for category, card in page.cards.items():
+        place = QRect(card.mapTo(viewport, QPoint(0, 0)), card.size())
+        if viewport.rect().contains(place):
+            whole.append(category)
+        elif viewport.rect().intersects(place):
+            partly.append(category)
+    return whole, partly
+
+
+@pytest.mark.parametrize(("zoom", "least"), [(1.0, 3), (1.5, 1)])
+def test_the_question_card_being_answered_shows_whole_at_1280_by_720(
+    qtbot, window: MainWindow, zoom: float, least: int
+) -> None:
+    """Point 7: at 1280x720 one and a half question cards showed (none whole at 150 %), and
+    the decision point's event was cut to one line. Now only the card being answered shows
+    its questions, the others fold to title and answer, and the event reads on three lines."""
+    window.commands.set_zoom(zoom)
+    window.go_to_phase(PHASES.index("rationality"))
+    for _ in range(3):
+        QApplication.processEvents()
+    page = window.pages["rationality"]
+    first = next(iter(page.cards))
+    whole, _partly = cards_in_view(page)
+    assert first in whole and len(whole) >= least
+    lines = page.event_text.height() // page.event_text.fontMetrics().lineSpacing()
+    assert lines >= (3 if zoom == 1.0 else 2)
+    # Tab walks to the next card: it opens, shows whole, and the one left behind folds.
+    focus = QApplication.focusWidget()
+    assert focus is page.cards[first].answer
+    qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    second = list(page.cards)[1]
+    assert QApplication.focusWidget() is page.cards[second].answer
+    assert page.cards[second].questions.isVisibleTo(page.cards[second])
+    assert not page.cards[first].questions.isVisibleTo(page.cards[first])
+    assert second in cards_in_view(page)[0]
+    # A folded card keeps its questions in its title's tooltip, and its stored answer.
+    assert "•" in page.cards[first].title.toolTip()
+    assert window.live.category == second
+
+
 # -- point 6: the audience window uses its space ---------------------------------------------
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])

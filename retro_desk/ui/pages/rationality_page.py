@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -39,6 +40,7 @@ IDLE_COMMIT_MS = 800
 LIST_DESCRIPTION_LENGTH = 90
 NEXT_KEYS = "Ctrl+Down"
 PREVIOUS_KEYS = "Ctrl+Up"
+EVENT_LINES = 3
 KEYS_HINT = "Ctrl+Down / Ctrl+Up: next or previous decision point\nTab: next question card"
 
 
@@ -54,7 +56,10 @@ def shortened(text: str, length: int) -> str:
 
 
 class _AnswerCard(QFrame):
-    """One question category: its title, its questions, and the answer field."""
+    """One question category: its title, its questions, and the answer field.
+
+    Only the card being discussed is open, showing its questions; the others are folded
+    to their title and answer, so more of the ten show at once on a small screen."""
 
     edited = Signal()
 
@@ -64,6 +69,7 @@ class _AnswerCard(QFrame):
         # Typed here and not stored yet: stored text must not overwrite it.
         self.dirty = False
         self._loading = False
+        self.is_open = True
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(title, self)
         self.questions = QLabel(self)
@@ -78,6 +84,7 @@ class _AnswerCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(6)
+        self._layout = layout
         layout.addWidget(self.title)
         layout.addWidget(self.questions)
         layout.addWidget(self.answer)
@@ -86,6 +93,16 @@ class _AnswerCard(QFrame):
 
     def set_questions(self, questions: list[str]) -> None:
         self.questions.setText("\n".join(f"• {question}" for question in questions))
+        self.title.setToolTip(self.questions.text())
+
+    def set_open(self, is_open: bool) -> None:
+        """Open (questions shown, three lines of answer) or folded (title and answer)."""
+        if is_open == self.is_open:
+            return
+        self.is_open = is_open
+        self.questions.setVisible(is_open)
+        self._fit_questions()
+        self._fit_answer()
 
     def load(self, text: str) -> None:
         """Show the stored answer of a newly chosen decision point, dropping any typing."""
@@ -100,6 +117,7 @@ class _AnswerCard(QFrame):
         self.answer.setPlainText(text)
         self.answer.moveCursor(QTextCursor.MoveOperation.End)
         self._loading = False
+        self._fit_answer()
 
     def _text_changed(self) -> None:
         if not self._loading:
@@ -119,13 +137,17 @@ class _AnswerCard(QFrame):
     def _fit_questions(self) -> None:
         # In a scroll area a wrapped label is not asked how tall it must be: say so, or a
         # zoomed-in question loses its last lines.
-        width = self.questions.width()
-        if width > 0:
+        # The card's width tells the label's: a folded card's hidden label keeps a stale one.
+        margins = self.contentsMargins() + self._layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        if width > 0 and self.is_open:
             self.questions.setMinimumHeight(self.questions.heightForWidth(width))
 
     def _fit_answer(self) -> None:
-        # Three lines of answer are visible at once; more scroll inside the field.
-        lines = self.answer.fontMetrics().lineSpacing() * 3
+        # Three lines of answer are visible at once; more scroll inside the field. A folded
+        # card with no answer yet keeps one line, enough for its hint.
+        count = 3 if self.is_open or self.answer.document().characterCount() > 1 else 1
+        lines = self.answer.fontMetrics().lineSpacing() * count
         self.answer.setFixedHeight(lines + 2 * self.answer.frameWidth() + 12)
 
 
@@ -160,6 +182,8 @@ class RationalityPage(PhasePage):
         self.event_text.setTextFormat(Qt.TextFormat.PlainText)
         self.event_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.event_text.setAccessibleDescription("The decision point's event, as recorded")
+        self._event_width = -1
+        self.event_text.installEventFilter(self)
         self.external_note = QLabel(EXTERNAL_NOTE, self)
         self.external_note.setWordWrap(True)
         self.external_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -232,6 +256,7 @@ class RationalityPage(PhasePage):
         self.external_note.setVisible(kind == "external")
         self._event = None
         self._category = None
+        self._open_current()
         self._fill_list(None)
 
     def on_change(self, change: Change) -> None:
@@ -364,23 +389,45 @@ class RationalityPage(PhasePage):
         self._fit_event()
 
     def _fit_event(self) -> None:
-        # A long description keeps the cards in view: a third of the page at most, whole in
-        # its tooltip.
+        # A long description keeps the cards in view: three lines at most (less on a short
+        # page), whole in its tooltip. Fitted again whenever the label's width changes.
         if self._event is not None:
-            fit_text(self.event_text, self._event.description, max(self.height() // 3, 1))
+            self._event_width = self.event_text.width()
+            lines = EVENT_LINES * self.event_text.fontMetrics().lineSpacing()
+            fit_text(self.event_text, self._event.description,
+                     max(min(self.height() // 4, lines), 1))
+
+    def _open_current(self) -> None:
+        """The card being discussed shows its questions; the others fold."""
+        current = self._category or CATEGORIES[0]
+        for category, card in self.cards.items():
+            card.set_open(category == current)
+
+    def _show_card(self, card: _AnswerCard) -> None:
+        # Folding moved the cards: let the cards, their holder and the scroll area lay
+        # themselves out first, or the scroll aims at where the card was.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.cards_scroll.ensureWidgetVisible(card, 0, 12)
 
     def _tell_live(self) -> None:
         """The room follows the decision point and card shown here."""
         self.context.live.discuss(self._event.key if self._event else None, self._category)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.event_text:
+            if event.type() == QEvent.Type.Resize and self.event_text.width() != self._event_width:
+                self._fit_event()
+            return False
         card = watched.parent()
         if isinstance(card, _AnswerCard):
             if event.type() == QEvent.Type.FocusIn:
-                self.cards_scroll.ensureWidgetVisible(card, 0, 12)
                 if card.category != self._category:
                     self._category = card.category
+                    self._open_current()
                     self._tell_live()
+                # After the key's own handling: the scroll area then shows only the answer
+                # field (50 px around it), which hides the card's title and questions.
+                QTimer.singleShot(0, card, lambda: self._show_card(card))
             elif event.type() == QEvent.Type.FocusOut:
                 self.commit_pending()
         return super().eventFilter(watched, event)
