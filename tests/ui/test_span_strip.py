@@ -3,6 +3,8 @@ place exactly as a full read would, and a burst drawn as the tallest bar."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtGui import QColor
 
 from retro_desk.model import Event
@@ -29,6 +31,21 @@ def test_busiest_finds_the_burst() -> None:
     start, end, count = busiest(sorted(quiet + burst))
     assert start <= 3000.0 < 3145.0 <= end
     assert count >= 30
+
+
+@given(st.lists(st.integers(0, 20_000), max_size=60))
+def test_busiest_holds_as_many_as_any_stretch_of_its_width(seconds: list[int]) -> None:
+    times = sorted(float(n) for n in seconds)
+    start, end, count = busiest(times)
+    if not times:
+        assert count == 0
+        return
+    width = end - start
+    # Counted plainly: no stretch of that width starting at an instant holds more, and the
+    # stretch found holds what it says.
+    most = max(sum(1 for t in times if first <= t <= first + width) for first in times)
+    assert count == most == sum(1 for t in times if start <= t <= end)
+    assert start in times
 
 
 def test_adding_one_by_one_equals_reading_them_all(qtbot) -> None:

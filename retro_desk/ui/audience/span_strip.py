@@ -9,7 +9,7 @@ its place in the sorted lists rather than all of them being read again.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from itertools import repeat
@@ -69,16 +69,12 @@ def busiest(times: Sequence[float]) -> tuple[float, float, int]:
         return 0.0, 0.0, 0
     first, last = times[0], times[-1]
     width = max((last - first) * BUSY_SHARE, MIN_BUSY_SECONDS)
-    best_start, best_count = first, 0
-    end, count = 0, len(times)
-    for index, start in enumerate(times):
-        # A window starting at each instant in turn; its end only ever moves forward.
-        limit = start + width
-        while end < count and times[end] <= limit:
-            end += 1
-        if end - index > best_count:
-            best_start, best_count = start, end - index
-    return best_start, best_start + width, best_count
+    # A window starting at each instant in turn: how many instants it holds is where its end
+    # falls among them, less where it starts (bisected in C, not stepped through in Python).
+    ends = map(bisect_right, repeat(times), [start + width for start in times])
+    counts = list(map(sub, ends, range(len(times))))
+    best = counts.index(max(counts))
+    return times[best], times[best] + width, counts[best]
 
 
 def bar_counts(times: Sequence[float], edges: Sequence[float]) -> list[int]:
@@ -105,6 +101,7 @@ class SpanStrip(QWidget):
         self._learned: list[float] = []
         self._cache: QPixmap | None = None
         self._cache_for: tuple[object, ...] = ()
+        self._captions = self._make_captions()
 
     def set_events(self, events: Sequence[Event], tz_name: str) -> None:
         if tz_name != self._tz:
@@ -133,7 +130,8 @@ class SpanStrip(QWidget):
             self._decisions = [mark.at for mark in self._marks if mark.event.decision_point]
             self._learned = [mark.at for mark in self._marks if mark.event.learned_later]
         self._busy = busiest(self._times)
-        self.setAccessibleDescription(". ".join(text for text in self.captions() if text))
+        self._captions = self._make_captions()
+        self.setAccessibleDescription(". ".join(text for text in self._captions if text))
         self._cache = None
         self.update()
 
@@ -152,6 +150,9 @@ class SpanStrip(QWidget):
 
     def captions(self) -> tuple[str, str]:
         """The two strips' headings."""
+        return self._captions
+
+    def _make_captions(self) -> tuple[str, str]:
         if not self._marks:
             return "No events yet.", ""
         first, last = self._marks[0].at, self._marks[-1].at

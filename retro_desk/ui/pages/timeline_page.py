@@ -667,7 +667,9 @@ class TimelinePage(PhasePage):
 
     def _show_message(self, text: str) -> None:
         # The theme's overtime colour is its red, and keeps 7:1 contrast in every theme.
-        self.message.setStyleSheet(f"color: {current_palette().overtime.name()};")
+        sheet = f"color: {current_palette().overtime.name()};"
+        if self.message.styleSheet() != sheet:
+            self.message.setStyleSheet(sheet)
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
