@@ -345,8 +345,8 @@ class OpeningView(Page):
         self._summary = ""
         columns = QHBoxLayout()
         columns.setSpacing(48)
-        columns.addWidget(self.rules, 3)
-        columns.addWidget(self.agenda, 2)
+        columns.addWidget(self.rules, 2)
+        columns.addWidget(self.agenda, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
@@ -365,10 +365,10 @@ class OpeningView(Page):
              f"{format_minutes(item.planned_seconds)}" for item in retro.agenda], "")
 
     def fit(self) -> None:
-        # The summary takes at most three lines (two when the page is short: the ground rules
-        # come first); the lists fit themselves below it.
+        # The summary takes at most three lines (one when the page is short: the ground rules
+        # come first, all six on a 1280x720 screen); the lists fit themselves below it.
         line = self.summary.fontMetrics().lineSpacing()
-        lines = 3 if self.height() >= line * 16 else 2
+        lines = 3 if self.height() >= line * 16 else 1
         fit_text(self.summary, self._summary, max(min(line * lines, self.height() // 4), line))
 
 
