@@ -365,11 +365,14 @@ class OpeningView(Page):
              f"{format_minutes(item.planned_seconds)}" for item in retro.agenda], "")
 
     def fit(self) -> None:
-        # The summary takes at most three lines (one when the page is short: the ground rules
-        # come first, all six on a 1280x720 screen); the lists fit themselves below it.
+        # The summary takes at most three lines, fewer as the page gets short: the ground
+        # rules come first (all six show at 1280x720, with one line of summary). The lists
+        # fit themselves below it.
         line = self.summary.fontMetrics().lineSpacing()
-        lines = 3 if self.height() >= line * 16 else 1
-        fit_text(self.summary, self._summary, max(min(line * lines, self.height() // 4), line))
+        lines = 3 if self.height() >= line * 16 else 2 if self.height() >= line * 15 else 1
+        # (A label's lines take a pixel or two more than their spacing.)
+        room = line * lines + line // 3
+        fit_text(self.summary, self._summary, max(min(room, self.height() // 4), line))
 
 
 class TimelineView(Page):
