@@ -9,6 +9,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES = ("system", "light", "dark", "high-contrast")
+# The platform style draws check box frames 140 % darker than the window colour.
+FRAME_LIGHTER = 140
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,16 @@ def _set_palette(app: QApplication, palette: Palette) -> Palette:
         qt.setColor(group, QPalette.ColorRole.WindowText, palette.muted)
         qt.setColor(group, QPalette.ColorRole.ButtonText, palette.muted)
     app.setPalette(qt)
-    # The platform style outlines check boxes in a shade of the window colour: on black that
-    # is black, and the boxes vanish. High contrast draws them itself.
+    # The platform style frames a check box (and a list) a shade darker than the window
+    # colour: in dark that is nearly black on dark grey (1.2:1), and an unchecked box looked
+    # empty. Check boxes and lists take a window colour whose shade is the muted text colour.
+    framed = QPalette(qt)
+    if palette is not HIGH_CONTRAST:
+        framed.setColor(QPalette.ColorRole.Window, palette.muted.lighter(FRAME_LIGHTER))
+    for kind in ("QCheckBox", "QAbstractItemView"):
+        # PySide6 takes the class name as a str, though its stubs say bytes.
+        app.setPalette(framed, kind)  # type: ignore[arg-type]
+    # On black no shade reads: high contrast draws its boxes and frames with a style sheet.
     sheet = HIGH_CONTRAST_SHEET if palette is HIGH_CONTRAST else ""
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
+    QImage,
     QPalette,
     QScreen,
     QTextDocumentFragment,
@@ -403,6 +404,35 @@ def test_high_contrast_check_boxes_can_be_seen(qtbot, restore_theme, window: Mai
     # The indicator's frame is drawn light on black (it vanished, black on black).
     assert lit > side, lit
     assert QColor(image.pixel(image.width() - 1, image.height() // 2)) == HIGH_CONTRAST.window
+
+
+def test_dark_check_boxes_can_be_seen_unchecked(qtbot, restore_theme, window: MainWindow) -> None:
+    """Dark drew an unchecked box's frame a shade darker than the window (1.2:1): the
+    timeline's flag columns and the entry line's boxes looked empty. A frame now stands
+    out at least 3:1 (what a control needs), in the table and beside the entry line."""
+    window.commands.set_theme("dark")
+    window.go_to_phase(PHASES.index("timeline"))
+    page = window.pages["timeline"]
+    for _ in range(3):
+        QApplication.processEvents()
+    assert not page.decision_box.isChecked()
+
+    def frame_contrast(image: QImage, left: int, right: int) -> float:
+        # The strongest contrast against the window within the indicator's columns.
+        return max(contrast_ratio(QColor(image.pixel(x, y)), DARK.window)
+                   for x in range(left, right) for y in range(image.height()))
+
+    box = page.decision_box.grab().toImage()
+    assert frame_contrast(box, 0, page.decision_box.height()) >= 3.0
+    table = page.table
+    row = next(r for r in range(page.model.rowCount())
+               if page.model.index(r, LEARNED).data(Qt.ItemDataRole.CheckStateRole)
+               == Qt.CheckState.Unchecked)
+    table.scrollTo(page.model.index(row, LEARNED))
+    QApplication.processEvents()
+    cell = table.visualRect(page.model.index(row, LEARNED))
+    image = table.viewport().grab(cell).toImage()
+    assert frame_contrast(image, 0, image.width()) >= 3.0
 
 
 def test_the_timeline_page_gives_the_table_the_room_at_1280_by_720(qtbot, window) -> None:
