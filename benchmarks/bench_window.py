@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from retro_desk.storage import Store  # noqa: E402
 from retro_desk.ui.main_window import MainWindow  # noqa: E402
+from retro_desk.ui.theme import apply_theme  # noqa: E402
 
 TARGET_MS = 16.0
 TARGET_SWITCH_MS = 50.0
@@ -53,7 +54,12 @@ TYPED = 120
 
 def app() -> QApplication:
     found = QApplication.instance()
-    return found if isinstance(found, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(found, QApplication):
+        return found
+    made = QApplication(sys.argv[:1])
+    # As the app starts: its light theme (palette, class palettes for the check boxes).
+    apply_theme(made, "light")
+    return made
 
 
 def open_window(folder: Path, events: int, audience: bool) -> tuple[MainWindow, Store, int]:
